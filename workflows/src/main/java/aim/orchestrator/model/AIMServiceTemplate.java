@@ -1,0 +1,27 @@
+package aim.orchestrator.model;
+
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Categories;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.Kind;
+import io.fabric8.kubernetes.model.annotation.Plural;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Singular;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** A runtime profile of a model (namespaced). */
+@Group(Aim.GROUP)
+@Version(Aim.VERSION)
+@Kind("AIMServiceTemplate")
+@Plural("aimservicetemplates")
+@Singular("aimservicetemplate")
+@ShortNames("aimtpl")
+@Categories({"aim", "all"})
+@AdditionalPrinterColumn(name = "Model", jsonPath = ".spec.modelName", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Status", jsonPath = ".status.status", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Hardware", jsonPath = ".status.hardwareSummary", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Metric", jsonPath = ".status.profile.metadata.metric", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Precision", jsonPath = ".status.profile.metadata.precision", type = AdditionalPrinterColumn.Type.STRING)
+public class AIMServiceTemplate extends CustomResource<AIMServiceTemplateSpec, AIMServiceTemplateStatus> implements Namespaced {}

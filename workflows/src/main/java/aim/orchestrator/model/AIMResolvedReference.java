@@ -20,4 +20,24 @@ public class AIMResolvedReference {
     this.kind = kind;
     this.uid = uid;
   }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof AIMResolvedReference r
+        && java.util.Objects.equals(name, r.name)
+        && java.util.Objects.equals(namespace, r.namespace)
+        && scope == r.scope
+        && java.util.Objects.equals(kind, r.kind)
+        && java.util.Objects.equals(uid, r.uid);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Objects.hash(name, namespace, scope, kind, uid);
+  }
+
+  @Override
+  public String toString() {
+    return kind + "/" + (namespace == null ? "" : namespace + "/") + name;
+  }
 }

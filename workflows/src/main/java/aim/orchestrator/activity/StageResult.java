@@ -1,0 +1,40 @@
+package aim.orchestrator.activity;
+
+import aim.orchestrator.model.AIMResolvedReference;
+import aim.orchestrator.status.ComponentHealth;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The outcome of one lifecycle stage: the health of the components it looked at, the status fields it decided,
+ * and what the next stage needs. Small by design: it goes into the workflow history.
+ *
+ * @param components health of each component the stage covers
+ * @param statusFields top-level status fields to write (e.g. {@code resolvedModel}); values are JSON-like
+ * @param resolved the object this stage resolved (model, template, cache), or null
+ * @param output a name the next stage needs (e.g. the InferenceService name), or null
+ */
+@com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
+public record StageResult(
+    List<ComponentHealth> components,
+    Map<String, Object> statusFields,
+    AIMResolvedReference resolved,
+    String output) {
+
+  public static StageResult of(ComponentHealth... components) {
+    return new StageResult(List.of(components), Map.of(), null, null);
+  }
+
+  public static StageResult none() {
+    return new StageResult(List.of(), Map.of(), null, null);
+  }
+
+  public boolean ready() {
+    for (ComponentHealth c : components) {
+      if (!c.isReady()) {
+        return false;
+      }
+    }
+    return true;
+  }
+}

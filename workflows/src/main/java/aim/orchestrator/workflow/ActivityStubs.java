@@ -1,0 +1,58 @@
+package aim.orchestrator.workflow;
+
+import aim.orchestrator.activity.CacheActivities;
+import aim.orchestrator.activity.ModelActivities;
+import aim.orchestrator.activity.ResourceActivities;
+import aim.orchestrator.activity.ServiceActivities;
+import aim.orchestrator.activity.TemplateActivities;
+import io.temporal.activity.ActivityOptions;
+import io.temporal.common.RetryOptions;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+
+/**
+ * The one catalog of activity options. Kubernetes calls retry infrastructure errors with backoff (about a minute
+ * in all); invalid specs, missing references, auth errors and replaced objects are not retried — they become
+ * status. After the retries run out the workflow marks the resource Degraded and tries again on a timer, so an
+ * API outage never loses a step.
+ */
+public final class ActivityStubs {
+  static final RetryOptions KUBERNETES_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(1))
+          .setBackoffCoefficient(2.0)
+          .setMaximumInterval(Duration.ofSeconds(20))
+          .setMaximumAttempts(6)
+          .setDoNotRetry(ErrorTypes.nonRetryable())
+          .build();
+
+  static final ActivityOptions KUBERNETES =
+      ActivityOptions.newBuilder()
+          .setTaskQueue(TaskQueues.KUBERNETES)
+          .setStartToCloseTimeout(Duration.ofSeconds(60))
+          .setScheduleToCloseTimeout(Duration.ofMinutes(5))
+          .setRetryOptions(KUBERNETES_RETRY)
+          .build();
+
+  private ActivityStubs() {}
+
+  public static ResourceActivities resources() {
+    return Workflow.newActivityStub(ResourceActivities.class, KUBERNETES);
+  }
+
+  public static ServiceActivities service() {
+    return Workflow.newActivityStub(ServiceActivities.class, KUBERNETES);
+  }
+
+  public static ModelActivities model() {
+    return Workflow.newActivityStub(ModelActivities.class, KUBERNETES);
+  }
+
+  public static TemplateActivities template() {
+    return Workflow.newActivityStub(TemplateActivities.class, KUBERNETES);
+  }
+
+  public static CacheActivities cache() {
+    return Workflow.newActivityStub(CacheActivities.class, KUBERNETES);
+  }
+}

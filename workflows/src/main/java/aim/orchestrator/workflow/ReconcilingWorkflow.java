@@ -1,0 +1,270 @@
+package aim.orchestrator.workflow;
+
+import aim.orchestrator.activity.Observation;
+import aim.orchestrator.activity.ResourceActivities;
+import aim.orchestrator.activity.StageResult;
+import aim.orchestrator.activity.StatusWrite;
+import aim.orchestrator.model.AIMStatus;
+import aim.orchestrator.status.ComponentHealth;
+import aim.orchestrator.status.ConditionSpec;
+import aim.orchestrator.status.DependencyType;
+import aim.orchestrator.status.ErrorCategory;
+import aim.orchestrator.status.Evaluation;
+import aim.orchestrator.status.StatusEngine;
+import aim.orchestrator.status.StatusValues;
+import io.temporal.failure.ActivityFailure;
+import io.temporal.failure.ApplicationFailure;
+import io.temporal.workflow.Workflow;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import org.slf4j.Logger;
+
+/**
+ * The loop every resource workflow runs: observe the object, run the kind's stages in order (writing status after
+ * each), then wait for a change signal or a re-observe timer, and tear down when the object is being deleted.
+ *
+ * <p>Level-triggered: every pass re-reads Kubernetes, so signals are only wake-ups and a lost or duplicated signal
+ * costs nothing. While something is not Ready the timer backs off from 1 s to 15 s; once everything is Ready the
+ * workflow re-observes every 60 s (with jitter) so hand-deleted children come back. The run continues as new
+ * before its history grows large.
+ */
+public abstract class ReconcilingWorkflow {
+  private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
+  private static final Duration RESYNC = Duration.ofSeconds(60);
+  private static final int MAX_HISTORY = 4_000;
+
+  protected final Logger log = Workflow.getLogger(getClass());
+  protected final ResourceActivities resources = ActivityStubs.resources();
+
+  protected ResourceRef ref;
+  private boolean wakeUp;
+  private int passes;
+  private String phase = "starting";
+  private long observedGeneration;
+  private StatusWrite lastWrite;
+  private Random random;
+
+  /** Components of the current pass, by name, in stage order; stale entries from the last pass fill the rest. */
+  private Map<String, ComponentHealth> components = new LinkedHashMap<>();
+  private Map<String, ComponentHealth> previousComponents = new LinkedHashMap<>();
+  private Map<String, Object> fields = new LinkedHashMap<>();
+  private String displayStatus = "Pending";
+
+  /** The kind's stages. Return normally when done or blocked; call {@link #stage} for every stage. */
+  protected abstract void reconcile(Observation observation);
+
+  /** Teardown when the object is being deleted; default: nothing but removing the finalizer. */
+  protected void teardown() {}
+
+  /** The finalizer this kind's workflow owns, or null when it needs none. */
+  protected String finalizer() {
+    return null;
+  }
+
+  /** Runs the loop until the resource is gone. */
+  protected final void runLoop(ResourceRef input) {
+    this.ref = input;
+    this.random = Workflow.newRandom();
+    Duration backoff = MIN_BACKOFF;
+    while (true) {
+      Observation obs;
+      try {
+        obs = resources.observe(ref);
+      } catch (ActivityFailure failure) {
+        log.warn("{}: cannot read the object, retrying later: {}", ref, failure.getMessage());
+        wakeUp = false;
+        Workflow.await(MAX_BACKOFF, () -> wakeUp);
+        continue;
+      }
+      if (!obs.exists()) {
+        log.info("{} is gone; workflow ends", ref);
+        phase = "gone";
+        return;
+      }
+      if (ref.uid() == null) {
+        ref = ref.withUid(obs.uid());
+      } else if (!ref.uid().equals(obs.uid())) {
+        // The object was deleted and re-created under the same name: a new life, a fresh run.
+        log.info("{} was replaced by UID {}; continuing as new", ref, obs.uid());
+        continueAsNew(ref.withUid(obs.uid()));
+        return;
+      }
+      if (obs.paused()) {
+        phase = "paused";
+      } else if (obs.deleting()) {
+        phase = "deleting";
+        try {
+          runTeardown(obs);
+        } catch (ActivityFailure failure) {
+          log.warn("{}: teardown step failed, retrying: {}", ref, failure.getMessage());
+          wakeUp = false;
+          Workflow.await(backoff, () -> wakeUp);
+          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+        // The finalizer is gone, so Kubernetes removes the object; the next observe ends the loop.
+      } else {
+        phase = "reconciling";
+        if (finalizer() != null && !obs.hasFinalizer(finalizer())) {
+          resources.addFinalizer(ref, finalizer());
+        }
+        boolean steady = pass(obs);
+        backoff = steady ? MIN_BACKOFF : backoff;
+        phase = "waiting";
+        Duration wait = steady ? RESYNC.plusMillis(random.nextInt(10_000)) : backoff;
+        if (!steady) {
+          backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
+        }
+        wakeUp = false;
+        Workflow.await(wait, () -> wakeUp);
+      }
+      if (obs.paused()) {
+        wakeUp = false;
+        Workflow.await(RESYNC, () -> wakeUp);
+      }
+      if (Workflow.getInfo().getHistoryLength() > MAX_HISTORY || Workflow.getInfo().isContinueAsNewSuggested()) {
+        continueAsNew(ref);
+        return;
+      }
+    }
+  }
+
+  /** Starts the next run of this workflow with the same type. */
+  protected abstract void continueAsNew(ResourceRef next);
+
+  /** Signal handler body: any event is a reason to look again. */
+  protected final void onEvent(ResourceEvent event) {
+    wakeUp = true;
+  }
+
+  /** Query answer. */
+  protected final ResourceView view() {
+    return new ResourceView(
+        ref, displayStatus, List.copyOf(components.values()), observedGeneration, phase, passes);
+  }
+
+  private boolean pass(Observation obs) {
+    passes++;
+    observedGeneration = obs.generation();
+    previousComponents = components;
+    components = new LinkedHashMap<>();
+    fields = new LinkedHashMap<>();
+    completed = false;
+    blocked = false;
+    try {
+      reconcile(obs);
+    } catch (ActivityFailure failure) {
+      recordFailure(failure);
+    }
+    write(completedPass());
+    return completedPass() && allReady();
+  }
+
+  private boolean completed;
+  private boolean blocked;
+  private String currentStage = "";
+
+  /** Marks the pass as having reached its end (every stage ran). */
+  private boolean completedPass() {
+    return completed && !blocked;
+  }
+
+  /**
+   * Runs one stage (an activity call), records its result, writes status, and tells whether the next stage may
+   * run: false when the stage is not Ready or the resource is blocked by an error. An activity that fails after
+   * its retries marks the stage's component Degraded ({@code InfrastructureError}) and ends the pass.
+   */
+  protected final boolean stage(String name, java.util.function.Supplier<StageResult> activity) {
+    currentStage = name;
+    StageResult result = activity.get();
+    for (ComponentHealth c : result.components()) {
+      components.put(c.component(), c);
+    }
+    fields.putAll(result.statusFields());
+    Evaluation e = StatusEngine.evaluate(components.values());
+    blocked = e.blocked();
+    write(false);
+    return !e.blocked() && result.ready();
+  }
+
+  /** Marks the pass complete: every stage ran and was Ready. */
+  protected final void done() {
+    completed = true;
+  }
+
+  private void recordFailure(ActivityFailure failure) {
+    Throwable cause = failure.getCause();
+    String type = cause instanceof ApplicationFailure af ? af.getType() : "";
+    if (ErrorTypes.ResourceReplaced.name().equals(type)) {
+      wakeUp = true; // the next observe sees the new UID
+      return;
+    }
+    String message = cause == null ? failure.getMessage() : cause.getMessage();
+    String component = currentStage.isEmpty() ? "Resource" : currentStage;
+    log.warn("{}: stage {} failed after retries: {}", ref, component, message);
+    components.put(
+        component,
+        ComponentHealth.error(
+            component, ErrorCategory.INFRASTRUCTURE, "InfrastructureError", message, DependencyType.DOWNSTREAM));
+  }
+
+  private boolean allReady() {
+    for (ComponentHealth c : components.values()) {
+      if (!c.isReady()) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** Writes status when it differs from the last write of this run. */
+  private void write(boolean passComplete) {
+    Map<String, ComponentHealth> merged = new LinkedHashMap<>(components);
+    if (!passComplete) {
+      // Later stages keep their last known health until this pass reaches them.
+      for (var e : previousComponents.entrySet()) {
+        merged.putIfAbsent(e.getKey(), e.getValue());
+      }
+    }
+    Evaluation e = StatusEngine.evaluate(merged.values());
+    AIMStatus root = e.status();
+    List<ConditionSpec> conditions = e.conditions();
+    if (!passComplete && !e.blocked() && root == AIMStatus.Ready) {
+      // Not every stage has run yet: never claim Ready early.
+      root = AIMStatus.Progressing;
+      conditions = replaceReady(conditions, "Progressing", "Waiting for the remaining lifecycle stages");
+    }
+    displayStatus = StatusValues.display(ref.kind(), root);
+    StatusWrite w =
+        new StatusWrite(
+            ref, observedGeneration, displayStatus, conditions, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields)));
+    if (w.equals(lastWrite)) {
+      return;
+    }
+    resources.writeStatus(w);
+    lastWrite = w;
+  }
+
+  private static List<ConditionSpec> replaceReady(List<ConditionSpec> conditions, String reason, String message) {
+    List<ConditionSpec> out = new ArrayList<>();
+    for (ConditionSpec c : conditions) {
+      out.add(StatusEngine.READY.equals(c.type()) ? ConditionSpec.isFalse(StatusEngine.READY, reason, message) : c);
+    }
+    return out;
+  }
+
+  private void runTeardown(Observation obs) {
+    if (finalizer() == null || !obs.hasFinalizer(finalizer())) {
+      // Nothing of ours holds the object; Kubernetes garbage-collects owned children.
+      wakeUp = false;
+      Workflow.await(MIN_BACKOFF, () -> wakeUp);
+      return;
+    }
+    teardown();
+    resources.removeFinalizer(ref, finalizer());
+  }
+}

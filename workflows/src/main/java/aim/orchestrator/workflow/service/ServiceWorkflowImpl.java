@@ -1,0 +1,80 @@
+package aim.orchestrator.workflow.service;
+
+import aim.orchestrator.activity.Observation;
+import aim.orchestrator.activity.ServiceActivities;
+import aim.orchestrator.activity.StageResult;
+import aim.orchestrator.model.Aim;
+import aim.orchestrator.workflow.ActivityStubs;
+import aim.orchestrator.workflow.ReconcilingWorkflow;
+import aim.orchestrator.workflow.ResourceEvent;
+import aim.orchestrator.workflow.ResourceRef;
+import aim.orchestrator.workflow.ResourceView;
+import io.temporal.workflow.Workflow;
+
+/** See {@link ServiceWorkflow}. Stages are activities; this class only decides their order. */
+public class ServiceWorkflowImpl extends ReconcilingWorkflow implements ServiceWorkflow {
+  private final ServiceActivities service = ActivityStubs.service();
+  private StageResult model;
+  private StageResult template;
+  private StageResult cache;
+  private StageResult isvc;
+
+  @Override
+  public void run(ResourceRef ref) {
+    runLoop(ref);
+  }
+
+  @Override
+  protected void reconcile(Observation observation) {
+    if (!stage("RuntimeConfig", () -> resources.runtimeConfig(ref))) {
+      return;
+    }
+    model = null;
+    if (!stage("Model", () -> model = service.resolveModel(ref))) {
+      return;
+    }
+    if (!stage("Template", () -> template = service.resolveTemplate(ref, model.resolved()))) {
+      return;
+    }
+    if (!stage("Cache", () -> cache = service.ensureTemplateCache(ref, template.resolved()))) {
+      return;
+    }
+    if (!stage(
+        "InferenceService",
+        () -> isvc = service.applyInferenceService(ref, model.resolved(), template.resolved(), cache.resolved()))) {
+      return;
+    }
+    if (!stage("HTTPRoute", () -> service.applyHttpRoute(ref, isvc.output()))) {
+      return;
+    }
+    done();
+  }
+
+  @Override
+  protected String finalizer() {
+    return Aim.FINALIZER_SERVICE;
+  }
+
+  /** Reverse order of creation: route, InferenceService, then caches that are not worth keeping. */
+  @Override
+  protected void teardown() {
+    service.deleteHttpRoute(ref);
+    service.deleteInferenceService(ref);
+    service.deleteTemplateCaches(ref);
+  }
+
+  @Override
+  protected void continueAsNew(ResourceRef next) {
+    Workflow.continueAsNew(next);
+  }
+
+  @Override
+  public void observe(ResourceEvent event) {
+    onEvent(event);
+  }
+
+  @Override
+  public ResourceView status() {
+    return view();
+  }
+}

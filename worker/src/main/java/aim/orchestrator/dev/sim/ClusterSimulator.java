@@ -1,0 +1,145 @@
+package aim.orchestrator.dev.sim;
+
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * Dev/test-only stand-in for the controllers a real cluster runs, for use against an API server
+ * that only stores objects and serves watches (the fabric8 mock server in CRUD mode).
+ *
+ * <p>On {@link #start} it creates the simulated GPU nodes and the default StorageClass, then
+ * watches all namespaces and plays:
+ *
+ * <ul>
+ *   <li>the volume provisioner: PersistentVolumeClaims become {@code Bound};
+ *   <li>the Job controller and kubelet: Jobs get a Pod that runs (see {@link JobRunner}) and the
+ *       Job becomes {@code Complete};
+ *   <li>KServe: InferenceServices get running predictor Pods and become {@code Ready};
+ *   <li>a Gateway API implementation: HTTPRoutes are {@code Accepted} by their parents.
+ * </ul>
+ *
+ * <p>Every simulated controller waits {@link SimulatorOptions#reactionDelay()} before reacting, is
+ * level-triggered and idempotent, and leaves objects that already have their target status alone.
+ * Everything it logs is marked as simulated. It is never meant to run against a real cluster.
+ */
+public final class ClusterSimulator implements AutoCloseable {
+
+  private static final SimLog LOG = new SimLog(ClusterSimulator.class);
+  private static final long SYNC_TIMEOUT_SECONDS = 30;
+
+  private final List<SimulatedController<?>> controllers;
+  private final AtomicBoolean closed = new AtomicBoolean();
+
+  private ClusterSimulator(List<SimulatedController<?>> controllers) {
+    this.controllers = controllers;
+  }
+
+  /**
+   * Creates the nodes and the default StorageClass and starts watching, through {@code client}, in
+   * all namespaces; every Job's Pods succeed.
+   *
+   * <p>Returns once the informers have listed the existing objects, so objects created afterwards
+   * are sure to be seen.
+   *
+   * @param client the client of the (mock) API server to simulate controllers for
+   * @param options node count, GPU model and reaction delay
+   * @return the running simulator; close it to stop reacting
+   */
+  public static ClusterSimulator start(KubernetesClient client, SimulatorOptions options) {
+    return start(client, options, job -> JobRunner.succeed());
+  }
+
+  /**
+   * Like {@link #start(KubernetesClient, SimulatorOptions)}, choosing per Job what running its Pods
+   * means.
+   *
+   * @param client the client of the (mock) API server to simulate controllers for
+   * @param options node count, GPU model and reaction delay
+   * @param jobRunners picks the runner for a Job; {@code null} from it means {@link
+   *     JobRunner#succeed()}
+   * @return the running simulator; close it to stop reacting
+   */
+  public static ClusterSimulator start(
+      KubernetesClient client,
+      SimulatorOptions options,
+      Function<? super Job, ? extends JobRunner> jobRunners) {
+    Objects.requireNonNull(client, "client");
+    Objects.requireNonNull(options, "options");
+    Objects.requireNonNull(jobRunners, "jobRunners");
+    LOG.info(
+        "starting against {}: this process now plays the cluster's controllers; nothing it"
+            + " reports happened on real hardware",
+        client.getMasterUrl());
+    List<String> nodes = ClusterFixtures.ensureNodes(client, options);
+    ClusterFixtures.ensureStorageClass(client);
+    Supplier<String> nodePicker = roundRobin(nodes);
+
+    List<SimulatedController<?>> controllers =
+        List.of(
+            new PvcBinder(client, options.reactionDelay()),
+            new JobController(client, options.reactionDelay(), jobRunners, nodePicker),
+            new InferenceServiceController(client, options.reactionDelay(), nodePicker),
+            new HttpRouteController(client, options.reactionDelay()));
+    List<SimulatedController<?>> running = new ArrayList<>();
+    List<CompletableFuture<Void>> syncs = new ArrayList<>();
+    for (SimulatedController<?> c : controllers) {
+      syncs.add(c.start().toCompletableFuture());
+    }
+    for (int i = 0; i < controllers.size(); i++) {
+      SimulatedController<?> c = controllers.get(i);
+      try {
+        syncs.get(i).get(SYNC_TIMEOUT_SECONDS, TimeUnit.SECONDS);
+        running.add(c);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        controllers.forEach(SimulatedController::close);
+        throw new IllegalStateException("interrupted while starting the cluster simulator", e);
+      } catch (ExecutionException e) {
+        // E.g. a real API server without the KServe or Gateway API CRDs: simulate the rest.
+        LOG.warn("{} disabled: cannot watch its kind: {}", c.name(), e.getCause().toString());
+        c.close();
+      } catch (TimeoutException e) {
+        LOG.warn("{} has not synced within {} s; it keeps trying", c.name(), SYNC_TIMEOUT_SECONDS);
+        running.add(c);
+      }
+    }
+    LOG.info(
+        "started: {} x {} GPU node(s), default StorageClass '{}', controllers {}, reaction delay {}"
+            + " ms",
+        nodes.size(),
+        GpuModel.of(options.gpuModel()).name(),
+        ClusterFixtures.STORAGE_CLASS,
+        running.stream().map(SimulatedController::name).toList(),
+        options.reactionDelay().toMillis());
+    return new ClusterSimulator(List.copyOf(running));
+  }
+
+  private static Supplier<String> roundRobin(List<String> nodes) {
+    if (nodes.isEmpty()) {
+      return () -> null;
+    }
+    AtomicInteger next = new AtomicInteger();
+    return () -> nodes.get(Math.floorMod(next.getAndIncrement(), nodes.size()));
+  }
+
+  /** Stops the informers and the simulated controllers; the objects stay where they are. */
+  @Override
+  public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
+    controllers.forEach(SimulatedController::close);
+    LOG.info("stopped; simulated objects are left in place");
+  }
+}

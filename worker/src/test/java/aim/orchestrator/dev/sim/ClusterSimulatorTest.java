@@ -1,0 +1,121 @@
+package aim.orchestrator.dev.sim;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+/** Nodes, the StorageClass, options and logging of the simulator as a whole. */
+@EnableKubernetesMockClient(crud = true)
+class ClusterSimulatorTest {
+
+  static KubernetesClient client;
+
+  @Test
+  void createsLabelledGpuNodesAndDefaultStorageClass() {
+    try (ClusterSimulator sim = ClusterSimulator.start(client, SimulatorOptions.defaults())) {
+      assertThat(client.nodes().list().getItems())
+          .extracting(n -> n.getMetadata().getName())
+          .containsExactlyInAnyOrder("dev-gpu-node-0", "dev-gpu-node-1");
+      Node node = client.nodes().withName("dev-gpu-node-1").get();
+      assertThat(node.getMetadata().getLabels())
+          .containsEntry("amd.com/gpu.device-id", "74a1")
+          .containsEntry("amd.com/gpu.family", "AI")
+          .containsEntry("amd.com/gpu.vram", "192G")
+          .containsEntry("amd.com/gpu.product-name", "AMD_Instinct_MI300X_OAM")
+          .containsEntry("kubernetes.io/hostname", "dev-gpu-node-1");
+      assertThat(node.getStatus().getCapacity()).containsEntry("amd.com/gpu", new Quantity("8"));
+      assertThat(node.getStatus().getAllocatable())
+          .containsEntry("amd.com/gpu", new Quantity("8"))
+          .containsKeys("cpu", "memory");
+      assertThat(node.getStatus().getConditions())
+          .anySatisfy(
+              c -> {
+                assertThat(c.getType()).isEqualTo("Ready");
+                assertThat(c.getStatus()).isEqualTo("True");
+              });
+
+      StorageClass sc = client.storage().v1().storageClasses().withName("standard").get();
+      assertThat(sc.getProvisioner()).isEqualTo("dev.aim/simulated");
+      assertThat(sc.getMetadata().getAnnotations())
+          .containsEntry("storageclass.kubernetes.io/is-default-class", "true");
+    }
+  }
+
+  @Test
+  void restartWithAnotherModelRelabelsExistingNodes() {
+    ClusterSimulator.start(client, SimulatorOptions.defaults()).close();
+    var mi355 = new SimulatorOptions(1, "mi355x", Duration.ZERO);
+    try (ClusterSimulator sim = ClusterSimulator.start(client, mi355)) {
+      assertThat(client.nodes().withName("dev-gpu-node-0").get().getMetadata().getLabels())
+          .containsEntry("amd.com/gpu.device-id", "75a3")
+          .containsEntry("amd.com/gpu.vram", "288G");
+      assertThat(client.storage().v1().storageClasses().list().getItems()).hasSize(1);
+    }
+  }
+
+  @Test
+  void rejectsInvalidOptions() {
+    assertThatThrownBy(() -> new SimulatorOptions(1, "H100", Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("MI300X");
+    assertThatThrownBy(() -> new SimulatorOptions(-1, "MI300X", Duration.ZERO))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> new SimulatorOptions(1, "MI300X", Duration.ofMillis(-1)))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThat(SimulatorOptions.defaults())
+        .isEqualTo(new SimulatorOptions(2, "MI300X", Duration.ofMillis(300)));
+  }
+
+  @Test
+  void everyLogLineSaysItIsSimulated() {
+    Logger simLogger = (Logger) LoggerFactory.getLogger("aim.orchestrator.dev.sim");
+    ListAppender<ILoggingEvent> appender = new ListAppender<>();
+    appender.start();
+    simLogger.addAppender(appender);
+    try (ClusterSimulator sim =
+        ClusterSimulator.start(client, new SimulatorOptions(1, "MI210", Duration.ZERO))) {
+      PersistentVolumeClaim pvc =
+          new PersistentVolumeClaimBuilder()
+              .withNewMetadata()
+              .withName("logged")
+              .withNamespace("log-test")
+              .endMetadata()
+              .withNewSpec()
+              .withAccessModes("ReadWriteOnce")
+              .withNewResources()
+              .addToRequests("storage", new Quantity("1Gi"))
+              .endResources()
+              .endSpec()
+              .build();
+      client.resource(pvc).create();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () ->
+                  appender.list.stream()
+                      .anyMatch(e -> e.getFormattedMessage().contains("log-test/logged")));
+    } finally {
+      simLogger.detachAppender(appender);
+    }
+    assertThat(appender.list)
+        .isNotEmpty()
+        .allSatisfy(
+            e ->
+                assertThat(e.getFormattedMessage())
+                    .startsWith("[dev-simulator] (simulated, dev/test only) "));
+  }
+}

@@ -29,6 +29,11 @@ public record StageResult(
     return new StageResult(List.of(), Map.of(), null, null);
   }
 
+  /** The same result with these status fields. */
+  public StageResult withFields(Map<String, Object> fields) {
+    return new StageResult(components, fields, resolved, output);
+  }
+
   public boolean ready() {
     for (ComponentHealth c : components) {
       if (!c.isReady()) {

@@ -1,0 +1,328 @@
+package aim.orchestrator.activities.impl;
+
+import aim.orchestrator.activities.kube.Kube;
+import aim.orchestrator.activities.kube.RuntimeConfigs;
+import aim.orchestrator.activity.CacheActivities;
+import aim.orchestrator.activity.StageResult;
+import aim.orchestrator.config.RuntimeConfigMerge;
+import aim.orchestrator.model.AIMArtifact;
+import aim.orchestrator.model.AIMArtifactSpec;
+import aim.orchestrator.model.AIMArtifactStatus;
+import aim.orchestrator.model.AIMClusterServiceTemplate;
+import aim.orchestrator.model.AIMModelSource;
+import aim.orchestrator.model.AIMScope;
+import aim.orchestrator.model.AIMServiceTemplate;
+import aim.orchestrator.model.AIMServiceTemplateStatus;
+import aim.orchestrator.model.AIMStatus;
+import aim.orchestrator.model.AIMTemplateCache;
+import aim.orchestrator.model.AIMTemplateCacheSpec;
+import aim.orchestrator.model.AIMTemplateCacheStatus;
+import aim.orchestrator.model.Aim;
+import aim.orchestrator.model.ResourceStatusValue;
+import aim.orchestrator.naming.DerivedNames;
+import aim.orchestrator.render.ArtifactManifests;
+import aim.orchestrator.render.Owners;
+import aim.orchestrator.render.Sizes;
+import aim.orchestrator.status.ComponentHealth;
+import aim.orchestrator.status.Conditions;
+import aim.orchestrator.status.DependencyType;
+import aim.orchestrator.status.ErrorCategory;
+import aim.orchestrator.workflow.ResourceRef;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** AIMTemplateCache and AIMArtifact stages. */
+public class CacheActivitiesImpl implements CacheActivities {
+  private static final Logger log = LoggerFactory.getLogger(CacheActivitiesImpl.class);
+  private static final int DEFAULT_HEADROOM = 10;
+
+  private final Kube kube;
+  private final RuntimeConfigs runtimeConfigs;
+
+  public CacheActivitiesImpl(Kube kube) {
+    this.kube = kube;
+    this.runtimeConfigs = new RuntimeConfigs(kube);
+  }
+
+  // ---- template cache ----------------------------------------------------------------------------------------
+
+  @Override
+  public StageResult cacheTemplate(ResourceRef ref) {
+    return Kube.stage(
+        "ServiceTemplate",
+        DependencyType.UPSTREAM,
+        () -> {
+          AIMTemplateCache cache = kube.current(ref, AIMTemplateCache.class);
+          HasMetadata template = template(cache);
+          if (template == null) {
+            return StageResult.of(
+                ComponentHealth.error(
+                    "ServiceTemplate",
+                    ErrorCategory.MISSING_UPSTREAM,
+                    "TemplateNotFound",
+                    "template \"" + cache.getSpec().templateName + "\" not found",
+                    DependencyType.UPSTREAM));
+          }
+          AIMServiceTemplateStatus ts = templateStatus(template);
+          AIMStatus state = Health.of(ts == null ? null : ts.status);
+          String name = template.getKind() + " " + template.getMetadata().getName();
+          Map<String, Object> fields = new LinkedHashMap<>();
+          fields.put("resolvedTemplateKind", template.getKind());
+          ComponentHealth h =
+              switch (state) {
+                case Ready -> ComponentHealth.ready("ServiceTemplate", "TemplateFound", name + " is ready", DependencyType.UPSTREAM);
+                case NotAvailable -> ComponentHealth.of("ServiceTemplate", AIMStatus.NotAvailable, "TemplateNotAvailable", name + " is NotAvailable", DependencyType.UPSTREAM);
+                case Failed -> ComponentHealth.of("ServiceTemplate", AIMStatus.Failed, "TemplateFailed", name + " failed", DependencyType.UPSTREAM);
+                default -> ComponentHealth.of("ServiceTemplate", AIMStatus.Progressing, "TemplateNotReady", name + " is " + state, DependencyType.UPSTREAM);
+              };
+          return new StageResult(List.of(h), fields, null, null);
+        });
+  }
+
+  @Override
+  public StageResult cacheArtifacts(ResourceRef ref) {
+    return Kube.stage(
+        "Artifacts",
+        DependencyType.DOWNSTREAM,
+        () -> {
+          AIMTemplateCache cache = kube.current(ref, AIMTemplateCache.class);
+          HasMetadata template = template(cache);
+          AIMServiceTemplateStatus ts = template == null ? null : templateStatus(template);
+          List<AIMModelSource> sources = ts == null || ts.modelSources == null ? List.of() : ts.modelSources;
+          if (sources.isEmpty()) {
+            return StageResult.of(
+                ComponentHealth.of("Artifacts", AIMStatus.Progressing, "NoCaches", "The template has no model sources", DependencyType.DOWNSTREAM));
+          }
+          boolean dedicated = cache.getSpec().mode == AIMTemplateCacheSpec.Mode.Dedicated;
+          String storageClass = cache.getSpec().storageClassName == null ? "" : cache.getSpec().storageClassName;
+          List<AIMArtifact> existing = kube.aim(AIMArtifact.class).inNamespace(ref.namespace()).list().getItems();
+          Map<String, AIMTemplateCacheStatus.ArtifactEntry> entries = new TreeMap<>();
+          List<AIMArtifact> matched = new ArrayList<>();
+          boolean created = false;
+          for (int i = 0; i < sources.size(); i++) {
+            AIMModelSource source = sources.get(i);
+            AIMArtifact artifact =
+                existing.stream()
+                    .filter(a -> source.sourceUri.equals(a.getSpec().sourceUri))
+                    .filter(a -> storageClass.isEmpty() || storageClass.equals(Objects.toString(a.getSpec().storageClassName, "")))
+                    .filter(a -> dedicated ? Owners.ownedBy(a, cache.getMetadata().getUid()) : noOwners(a))
+                    .max(Comparator.comparingInt(a -> artifactState(a).priority()))
+                    .orElse(null);
+            if (artifact == null) {
+              artifact = newArtifact(cache, template, source, i, dedicated, storageClass);
+              kube.apply(artifact);
+              created = true;
+              log.info("created AIMArtifact {}/{} for {}", ref.namespace(), artifact.getMetadata().getName(), source.sourceUri);
+              continue;
+            }
+            matched.add(artifact);
+            AIMTemplateCacheStatus.ArtifactEntry e = new AIMTemplateCacheStatus.ArtifactEntry();
+            e.uid = artifact.getMetadata().getUid();
+            e.name = artifact.getMetadata().getName();
+            e.model = source.modelId;
+            e.status = artifactState(artifact).name();
+            e.persistentVolumeClaim = artifact.getStatus() == null ? null : artifact.getStatus().persistentVolumeClaim;
+            entries.put(artifact.getMetadata().getName(), e);
+          }
+          Map<String, Object> fields = new LinkedHashMap<>();
+          fields.put("artifacts", entries);
+          if (created) {
+            return new StageResult(
+                List.of(ComponentHealth.of("Artifacts", AIMStatus.Progressing, "CreatingCaches", "Creating artifacts", DependencyType.DOWNSTREAM)),
+                fields,
+                null,
+                null);
+          }
+          AIMArtifact worst = matched.stream().min(Comparator.comparingInt(a -> artifactState(a).priority())).orElseThrow();
+          AIMStatus worstState = artifactState(worst);
+          if (worstState == AIMStatus.Ready) {
+            return new StageResult(
+                List.of(ComponentHealth.ready("Artifacts", "AllCachesReady", "All " + matched.size() + " artifacts are ready", DependencyType.DOWNSTREAM)),
+                fields,
+                null,
+                null);
+          }
+          var ready = worst.getStatus() == null ? null : Conditions.find(worst.getStatus().conditions, "Ready");
+          String reason = ready != null && ready.getReason() != null ? ready.getReason() : "CachesNotReady";
+          AIMStatus state = worstState == AIMStatus.Pending ? AIMStatus.Progressing : worstState;
+          return new StageResult(
+              List.of(
+                  ComponentHealth.of(
+                      "Artifacts", state, reason, "AIMArtifact " + worst.getMetadata().getName() + " is " + worstState, DependencyType.DOWNSTREAM)),
+              fields,
+              null,
+              null);
+        });
+  }
+
+  private AIMArtifact newArtifact(
+      AIMTemplateCache cache, HasMetadata template, AIMModelSource source, int index, boolean dedicated, String storageClass) {
+    var env = RuntimeConfigMerge.mergeEnv(cache.getSpec().env, source.env);
+    String name =
+        DerivedNames.artifact(source.sourceUri, env, storageClass, dedicated ? cache.getMetadata().getName() : null);
+    AIMArtifact a = new AIMArtifact();
+    a.getMetadata().setName(name);
+    a.getMetadata().setNamespace(cache.getMetadata().getNamespace());
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Aim.LABEL_TEMPLATE_CREATED, "true");
+    labels.put(Aim.LABEL_TEMPLATE_NAME, template.getMetadata().getName());
+    labels.put(Aim.LABEL_TEMPLATE, template.getMetadata().getName());
+    labels.put(Aim.LABEL_TEMPLATE_SCOPE, template instanceof AIMClusterServiceTemplate ? "Cluster" : "Namespace");
+    labels.put(Aim.LABEL_TEMPLATE_INDEX, String.valueOf(index));
+    labels.put(Aim.LABEL_TEMPLATE_CACHE_NAME, cache.getMetadata().getName());
+    a.getMetadata().setLabels(labels);
+    if (dedicated) {
+      a.getMetadata().setOwnerReferences(List.of(Owners.controller(cache)));
+    }
+    AIMArtifactSpec spec = new AIMArtifactSpec();
+    spec.sourceUri = source.sourceUri;
+    spec.modelId = source.modelId;
+    spec.storageClassName = storageClass.isEmpty() ? null : storageClass;
+    spec.size = source.size;
+    spec.env = env;
+    spec.runtimeConfigName = cache.getSpec().runtimeConfigName;
+    a.setSpec(spec);
+    return a;
+  }
+
+  private static boolean noOwners(HasMetadata a) {
+    return a.getMetadata().getOwnerReferences() == null || a.getMetadata().getOwnerReferences().isEmpty();
+  }
+
+  private static AIMStatus artifactState(AIMArtifact a) {
+    return Health.of(a.getStatus() == null ? null : a.getStatus().status);
+  }
+
+  private HasMetadata template(AIMTemplateCache cache) {
+    String name = cache.getSpec().templateName;
+    AIMScope scope = cache.getSpec().templateScope;
+    if (scope != AIMScope.Cluster) {
+      AIMServiceTemplate t = kube.aim(AIMServiceTemplate.class).inNamespace(cache.getMetadata().getNamespace()).withName(name).get();
+      if (t != null || scope == AIMScope.Namespace) {
+        return t;
+      }
+    }
+    return kube.aim(AIMClusterServiceTemplate.class).withName(name).get();
+  }
+
+  private static AIMServiceTemplateStatus templateStatus(HasMetadata t) {
+    return t instanceof AIMServiceTemplate nt ? nt.getStatus() : ((AIMClusterServiceTemplate) t).getStatus();
+  }
+
+  // ---- artifact ----------------------------------------------------------------------------------------------
+
+  @Override
+  public StageResult artifactStorage(ResourceRef ref) {
+    return Kube.stage(
+        "CachePvc",
+        DependencyType.DOWNSTREAM,
+        () -> {
+          AIMArtifact artifact = kube.current(ref, AIMArtifact.class);
+          long size = Sizes.bytes(artifact.getSpec().size);
+          if (size <= 0 && artifact.getStatus() != null && artifact.getStatus().discoveredSizeBytes != null) {
+            size = artifact.getStatus().discoveredSizeBytes;
+          }
+          if (size <= 0) {
+            return StageResult.of(
+                ComponentHealth.error(
+                    "CachePvc",
+                    ErrorCategory.INVALID_SPEC,
+                    "StorageSizeError",
+                    "spec.size is required: size discovery is not available in this version",
+                    DependencyType.DOWNSTREAM));
+          }
+          var rc = runtimeConfigs.resolve(artifact.getSpec().runtimeConfigName, ref.namespace()).merged();
+          int headroom =
+              rc.storage != null && rc.storage.pvcHeadroomPercent != null ? rc.storage.pvcHeadroomPercent : DEFAULT_HEADROOM;
+          String storageClass =
+              artifact.getSpec().storageClassName != null && !artifact.getSpec().storageClassName.isEmpty()
+                  ? artifact.getSpec().storageClassName
+                  : rc.storage == null ? null : rc.storage.defaultStorageClassName;
+          String pvcName = DerivedNames.artifactPvc(artifact.getMetadata().getName(), artifact.getMetadata().getUid());
+          PersistentVolumeClaim pvc =
+              kube.client().persistentVolumeClaims().inNamespace(ref.namespace()).withName(pvcName).get();
+          Quantity requested = Sizes.pvcSize(size, headroom);
+          if (pvc == null) {
+            // Created once and never resized (spec §3.7).
+            pvc = kube.client().resource(ArtifactManifests.pvc(artifact, pvcName, requested, storageClass)).create();
+            log.info("created PVC {}/{} ({})", ref.namespace(), pvcName, requested);
+          }
+          Map<String, Object> fields = new LinkedHashMap<>();
+          fields.put("persistentVolumeClaim", pvcName);
+          fields.put("displaySize", Sizes.display(size));
+          fields.put("allocatedSize", pvc.getSpec().getResources().getRequests().get("storage").toString());
+          fields.put("headroomPercent", headroom);
+          fields.put("mode", noOwners(artifact) ? AIMTemplateCacheSpec.Mode.Shared : AIMTemplateCacheSpec.Mode.Dedicated);
+          String phase = pvc.getStatus() == null ? null : pvc.getStatus().getPhase();
+          ComponentHealth h =
+              "Bound".equals(phase)
+                  ? ComponentHealth.ready("CachePvc", "PVCBound", "PVC " + pvcName + " is bound", DependencyType.DOWNSTREAM)
+                  : "Lost".equals(phase)
+                      ? ComponentHealth.of("CachePvc", AIMStatus.Failed, "PVCLost", "PVC " + pvcName + " lost its volume", DependencyType.DOWNSTREAM)
+                      : ComponentHealth.of("CachePvc", AIMStatus.Progressing, "PVCPending", "PVC " + pvcName + " is not bound yet", DependencyType.DOWNSTREAM);
+          return new StageResult(List.of(h), fields, null, pvcName);
+        });
+  }
+
+  @Override
+  public StageResult artifactDownload(ResourceRef ref) {
+    return Kube.stage(
+        "DownloadJob",
+        DependencyType.DOWNSTREAM,
+        () -> {
+          AIMArtifact artifact = kube.current(ref, AIMArtifact.class);
+          AIMArtifactStatus status = artifact.getStatus();
+          if (status != null && status.status == ResourceStatusValue.Ready) {
+            // Verified once; the Job may be gone after its TTL.
+            return StageResult.of(ComponentHealth.ready("DownloadJob", "Verified", "Download verified", DependencyType.DOWNSTREAM));
+          }
+          String jobName = DerivedNames.artifactDownloadJob(artifact.getMetadata().getName(), artifact.getMetadata().getUid());
+          Job job = kube.client().batch().v1().jobs().inNamespace(ref.namespace()).withName(jobName).get();
+          long size = Sizes.bytes(artifact.getSpec().size);
+          if (job == null) {
+            var rc = runtimeConfigs.resolve(artifact.getSpec().runtimeConfigName, ref.namespace()).merged();
+            String pvcName = DerivedNames.artifactPvc(artifact.getMetadata().getName(), artifact.getMetadata().getUid());
+            kube.client().resource(ArtifactManifests.downloadJob(artifact, jobName, pvcName, size, rc.env)).create();
+            log.info("created download Job {}/{}", ref.namespace(), jobName);
+            return progress(ComponentHealth.of("DownloadJob", AIMStatus.Progressing, "Downloading", "Download Job " + jobName + " created", DependencyType.DOWNSTREAM), size, 0, "0%", "Starting");
+          }
+          var js = job.getStatus();
+          boolean complete = js != null && js.getConditions() != null && js.getConditions().stream().anyMatch(c -> "Complete".equals(c.getType()) && "True".equals(c.getStatus()));
+          boolean failed = js != null && js.getConditions() != null && js.getConditions().stream().anyMatch(c -> "Failed".equals(c.getType()) && "True".equals(c.getStatus()));
+          if (complete) {
+            return progress(ComponentHealth.ready("DownloadJob", "Verified", "Download Job " + jobName + " completed", DependencyType.DOWNSTREAM), size, size, "100%", "Complete");
+          }
+          if (failed) {
+            return progress(ComponentHealth.of("DownloadJob", AIMStatus.Failed, "DownloadFailed", "Download Job " + jobName + " failed", DependencyType.DOWNSTREAM), size, 0, "N/A", "Failed");
+          }
+          long done = status != null && status.progress != null && status.progress.downloadedBytes != null ? status.progress.downloadedBytes : 0;
+          int pct = size > 0 ? (int) Math.min(99, done * 100 / size) : 0;
+          return progress(ComponentHealth.of("DownloadJob", AIMStatus.Progressing, "Downloading", "Downloading with Job " + jobName, DependencyType.DOWNSTREAM), size, done, pct + "%", "Downloading");
+        });
+  }
+
+  private static StageResult progress(ComponentHealth h, long total, long done, String display, String message) {
+    AIMArtifactStatus.Progress p = new AIMArtifactStatus.Progress();
+    p.totalBytes = total;
+    p.downloadedBytes = done;
+    p.percentage = total > 0 ? (int) Math.min(100, done * 100 / total) : 0;
+    p.displayPercentage = display;
+    AIMArtifactStatus.Download d = new AIMArtifactStatus.Download();
+    d.message = message;
+    Map<String, Object> fields = new LinkedHashMap<>();
+    fields.put("progress", p);
+    fields.put("download", d);
+    return new StageResult(List.of(h), fields, null, null);
+  }
+}

@@ -1,0 +1,158 @@
+package aim.orchestrator.activities.impl;
+
+import aim.orchestrator.activities.kube.Kube;
+import aim.orchestrator.activity.ModelActivities;
+import aim.orchestrator.activity.StageResult;
+import aim.orchestrator.model.AIMClusterModel;
+import aim.orchestrator.model.AIMClusterServiceTemplate;
+import aim.orchestrator.model.AIMModel;
+import aim.orchestrator.model.AIMModelSpec;
+import aim.orchestrator.model.AIMModelStatus;
+import aim.orchestrator.model.AIMServiceTemplate;
+import aim.orchestrator.model.AIMStatus;
+import aim.orchestrator.model.ResourceStatusValue;
+import aim.orchestrator.status.ComponentHealth;
+import aim.orchestrator.status.DependencyType;
+import aim.orchestrator.workflow.ResourceRef;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** AIMModel and AIMClusterModel stages. */
+public class ModelActivitiesImpl implements ModelActivities {
+  private final Kube kube;
+
+  public ModelActivitiesImpl(Kube kube) {
+    this.kube = kube;
+  }
+
+  @Override
+  public StageResult imageMetadata(ResourceRef ref) {
+    return Kube.stage(
+        "ImageMetadata",
+        DependencyType.UPSTREAM,
+        () -> {
+          HasMetadata model = kube.current(ref, HasMetadata.class);
+          AIMModelSpec spec = spec(model);
+          AIMModelStatus status = status(model);
+          boolean custom = spec.modelSources != null && !spec.modelSources.isEmpty();
+          Map<String, Object> fields = new LinkedHashMap<>();
+          fields.put("sourceType", custom ? AIMModelStatus.SourceType.Custom : AIMModelStatus.SourceType.Image);
+          boolean extract = spec.discovery == null || spec.discovery.extractMetadata == null || spec.discovery.extractMetadata;
+          if (custom || !extract) {
+            return new StageResult(List.of(), fields, null, null);
+          }
+          var metadata = spec.imageMetadata != null ? spec.imageMetadata : status == null ? null : status.imageMetadata;
+          if (metadata == null) {
+            return new StageResult(
+                List.of(
+                    ComponentHealth.of(
+                        "ImageMetadata",
+                        AIMStatus.Progressing,
+                        "AwaitingMetadata",
+                        "Reading image labels from the registry is not available in this version; set spec.imageMetadata or discovery.extractMetadata: false",
+                        DependencyType.UPSTREAM)),
+                fields,
+                null,
+                null);
+          }
+          fields.put("imageMetadata", metadata);
+          boolean canonical = metadata.model != null && metadata.model.canonicalName != null;
+          return new StageResult(
+              List.of(
+                  ComponentHealth.ready(
+                      "ImageMetadata",
+                      canonical ? "ImageMetadataFound" : "ImageFound",
+                      canonical ? "Model " + metadata.model.canonicalName : "Image " + spec.image,
+                      DependencyType.UPSTREAM)),
+              fields,
+              null,
+              null);
+        });
+  }
+
+  @Override
+  public StageResult templates(ResourceRef ref) {
+    boolean cluster = "AIMClusterModel".equals(ref.kind());
+    String component = cluster ? "ClusterServiceTemplates" : "ServiceTemplates";
+    return Kube.stage(
+        component,
+        DependencyType.DOWNSTREAM,
+        () -> {
+          HasMetadata model = kube.current(ref, HasMetadata.class);
+          AIMModelSpec spec = spec(model);
+          List<ResourceStatusValue> statuses =
+              cluster
+                  ? kube.aim(AIMClusterServiceTemplate.class).list().getItems().stream()
+                      .filter(t -> ref.name().equals(t.getSpec().modelName))
+                      .map(t -> t.getStatus() == null ? null : t.getStatus().status)
+                      .toList()
+                  : kube.aim(AIMServiceTemplate.class).inNamespace(ref.namespace()).list().getItems().stream()
+                      .filter(t -> ref.name().equals(t.getSpec().modelName))
+                      .map(t -> t.getStatus() == null ? null : t.getStatus().status)
+                      .toList();
+          return StageResult.of(aggregate(component, statuses, expectsTemplates(spec)));
+        });
+  }
+
+  /** True, false, or null (unknown until metadata is read). */
+  static Boolean expectsTemplates(AIMModelSpec spec) {
+    if (spec.discovery != null && Boolean.FALSE.equals(spec.discovery.createServiceTemplates)) {
+      return false;
+    }
+    if (spec.modelSources != null && !spec.modelSources.isEmpty()) {
+      return true;
+    }
+    if (spec.imageMetadata == null) {
+      return spec.customTemplates != null && !spec.customTemplates.isEmpty() ? Boolean.TRUE : null;
+    }
+    boolean recommended =
+        spec.imageMetadata.model != null
+            && spec.imageMetadata.model.recommendedDeployments != null
+            && !spec.imageMetadata.model.recommendedDeployments.isEmpty();
+    return recommended || (spec.customTemplates != null && !spec.customTemplates.isEmpty());
+  }
+
+  /** The reference's aggregation of template statuses into the model's health (spec §3.3). */
+  static ComponentHealth aggregate(String component, List<ResourceStatusValue> statuses, Boolean expected) {
+    DependencyType d = DependencyType.DOWNSTREAM;
+    if (statuses.isEmpty()) {
+      if (expected == null) {
+        return ComponentHealth.of(component, AIMStatus.Progressing, "AwaitingMetadata", "Waiting for image metadata", d);
+      }
+      return expected
+          ? ComponentHealth.of(component, AIMStatus.Progressing, "CreatingTemplates", "Waiting for templates", d)
+          : ComponentHealth.ready(component, "NoTemplatesExpected", "No templates expected", d);
+    }
+    long ready = statuses.stream().filter(s -> s == ResourceStatusValue.Ready).count();
+    long bad = statuses.stream().filter(s -> s == ResourceStatusValue.Failed || s == ResourceStatusValue.Degraded).count();
+    long notAvailable = statuses.stream().filter(s -> s == ResourceStatusValue.NotAvailable).count();
+    int n = statuses.size();
+    String counts = ready + "/" + n + " templates ready";
+    if (ready == n) {
+      return ComponentHealth.ready(component, "AllTemplatesReady", counts, d);
+    }
+    if (bad == n) {
+      return ComponentHealth.of(component, AIMStatus.Failed, "AllTemplatesFailed", counts, d);
+    }
+    if (notAvailable == n) {
+      return ComponentHealth.of(component, AIMStatus.NotAvailable, "NoTemplatesAvailable", counts, d);
+    }
+    if (bad > 0) {
+      return ComponentHealth.of(component, AIMStatus.Degraded, "SomeTemplatesDegraded", counts, d);
+    }
+    if (ready + notAvailable < n) {
+      return ComponentHealth.of(component, AIMStatus.Progressing, "TemplatesProgressing", counts, d);
+    }
+    return ComponentHealth.ready(component, "SomeTemplatesReady", counts, d);
+  }
+
+  private static AIMModelSpec spec(HasMetadata m) {
+    return m instanceof AIMModel am ? am.getSpec() : ((AIMClusterModel) m).getSpec();
+  }
+
+  private static AIMModelStatus status(HasMetadata m) {
+    return m instanceof AIMModel am ? am.getStatus() : ((AIMClusterModel) m).getStatus();
+  }
+}

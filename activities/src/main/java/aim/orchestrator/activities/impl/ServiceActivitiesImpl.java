@@ -1,0 +1,636 @@
+package aim.orchestrator.activities.impl;
+
+import aim.orchestrator.activities.kube.Kube;
+import aim.orchestrator.activities.kube.RuntimeConfigs;
+import aim.orchestrator.activity.ServiceActivities;
+import aim.orchestrator.activity.StageResult;
+import aim.orchestrator.config.RuntimeConfigMerge;
+import aim.orchestrator.model.AIMClusterModel;
+import aim.orchestrator.model.AIMClusterServiceTemplate;
+import aim.orchestrator.model.AIMModel;
+import aim.orchestrator.model.AIMModelSpec;
+import aim.orchestrator.model.AIMModelStatus;
+import aim.orchestrator.model.AIMResolvedReference;
+import aim.orchestrator.model.AIMScope;
+import aim.orchestrator.model.AIMService;
+import aim.orchestrator.model.AIMServiceSpec.AIMCachingMode;
+import aim.orchestrator.model.AIMServiceStatus;
+import aim.orchestrator.model.AIMServiceTemplate;
+import aim.orchestrator.model.AIMServiceTemplateSpec;
+import aim.orchestrator.model.AIMServiceTemplateSpecCommon;
+import aim.orchestrator.model.AIMServiceTemplateStatus;
+import aim.orchestrator.model.AIMStatus;
+import aim.orchestrator.model.AIMTemplateCache;
+import aim.orchestrator.model.AIMTemplateCacheSpec;
+import aim.orchestrator.model.Aim;
+import aim.orchestrator.model.ResourceStatusValue;
+import aim.orchestrator.naming.DerivedNames;
+import aim.orchestrator.render.HttpRouteRenderer;
+import aim.orchestrator.render.InferenceServiceRenderer;
+import aim.orchestrator.render.Owners;
+import aim.orchestrator.status.ComponentHealth;
+import aim.orchestrator.status.DependencyType;
+import aim.orchestrator.status.ErrorCategory;
+import aim.orchestrator.workflow.ErrorTypes;
+import aim.orchestrator.workflow.ResourceRef;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute;
+import io.temporal.failure.ApplicationFailure;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The AIMService stages against the Kubernetes API. */
+public class ServiceActivitiesImpl implements ServiceActivities {
+  private static final Logger log = LoggerFactory.getLogger(ServiceActivitiesImpl.class);
+
+  private final Kube kube;
+  private final RuntimeConfigs runtimeConfigs;
+
+  public ServiceActivitiesImpl(Kube kube) {
+    this.kube = kube;
+    this.runtimeConfigs = new RuntimeConfigs(kube);
+  }
+
+  // ---- model -------------------------------------------------------------------------------------------------
+
+  @Override
+  public StageResult resolveModel(ResourceRef ref) {
+    return Kube.stage(
+        "Model",
+        DependencyType.UPSTREAM,
+        () -> {
+          AIMService svc = kube.current(ref, AIMService.class);
+          var model = svc.getSpec().model;
+          String ns = ref.namespace();
+          if (model.name != null) {
+            AIMModel m = kube.aim(AIMModel.class).inNamespace(ns).withName(model.name).get();
+            if (m != null) {
+              return modelHealth(m, AIMScope.Namespace);
+            }
+            AIMClusterModel cm = kube.aim(AIMClusterModel.class).withName(model.name).get();
+            if (cm != null) {
+              return modelHealth(cm, AIMScope.Cluster);
+            }
+            return StageResult.of(
+                ComponentHealth.error(
+                    "Model",
+                    ErrorCategory.MISSING_UPSTREAM,
+                    "ModelNotFound",
+                    "AIMModel or AIMClusterModel \"" + model.name + "\" not found",
+                    DependencyType.UPSTREAM));
+          }
+          if (model.image != null) {
+            return modelForImage(svc, model.image.trim());
+          }
+          return StageResult.of(
+              ComponentHealth.error(
+                  "Model",
+                  ErrorCategory.INVALID_SPEC,
+                  "InvalidSpec",
+                  "model.custom is not supported by this version of AIM Orchestrator yet",
+                  DependencyType.UPSTREAM));
+        });
+  }
+
+  private StageResult modelForImage(AIMService svc, String image) {
+    List<HasMetadata> matches = new ArrayList<>();
+    kube.aim(AIMModel.class).inNamespace(svc.getMetadata().getNamespace()).list().getItems().stream()
+        .filter(m -> image.equals(m.getSpec().image))
+        .forEach(matches::add);
+    kube.aim(AIMClusterModel.class).list().getItems().stream()
+        .filter(m -> image.equals(m.getSpec().image))
+        .forEach(matches::add);
+    if (matches.size() > 1) {
+      // The reference treats this as an uncategorised (infrastructure) error: Degraded, retried.
+      return StageResult.of(
+          ComponentHealth.error(
+              "Model",
+              ErrorCategory.INFRASTRUCTURE,
+              "MultipleModelsFound",
+              "multiple models found with the same image " + image,
+              DependencyType.UPSTREAM));
+    }
+    if (matches.size() == 1) {
+      HasMetadata m = matches.get(0);
+      return m instanceof AIMModel am ? modelHealth(am, AIMScope.Namespace) : modelHealth((AIMClusterModel) m, AIMScope.Cluster);
+    }
+    String name;
+    try {
+      name = DerivedNames.modelForImage(image);
+    } catch (IllegalArgumentException e) {
+      return StageResult.of(
+          ComponentHealth.error("Model", ErrorCategory.INVALID_SPEC, "InvalidImageReference", e.getMessage(), DependencyType.UPSTREAM));
+    }
+    AIMModel created = new AIMModel();
+    created.getMetadata().setName(name);
+    created.getMetadata().setNamespace(svc.getMetadata().getNamespace());
+    created.getMetadata().setLabels(Map.of(Aim.LABEL_ORIGIN, "auto-generated"));
+    AIMModelSpec spec = new AIMModelSpec();
+    spec.image = image;
+    spec.runtimeConfigName = svc.getSpec().runtimeConfigName;
+    spec.imagePullSecrets = svc.getSpec().imagePullSecrets;
+    spec.serviceAccountName = svc.getSpec().serviceAccountName;
+    created.setSpec(spec);
+    kube.apply(created);
+    log.info("created AIMModel {}/{} for image {}", svc.getMetadata().getNamespace(), name, image);
+    return StageResult.of(
+        ComponentHealth.of("Model", AIMStatus.Pending, "CreatingModel", "Created AIMModel " + name, DependencyType.DOWNSTREAM));
+  }
+
+  private StageResult modelHealth(HasMetadata model, AIMScope scope) {
+    AIMModelStatus status = model instanceof AIMModel m ? m.getStatus() : ((AIMClusterModel) model).getStatus();
+    AIMStatus state = Health.of(status == null ? null : status.status);
+    AIMResolvedReference ref = reference(model, scope);
+    String name = model.getKind() + " " + model.getMetadata().getName();
+    return switch (state) {
+      case Ready -> new StageResult(
+          List.of(ComponentHealth.ready("Model", "ModelResolved", name + " is ready", DependencyType.UPSTREAM)),
+          Map.of("resolvedModel", ref),
+          ref,
+          null);
+      case Failed, Degraded -> new StageResult(
+          List.of(ComponentHealth.of("Model", AIMStatus.Failed, "ModelNotReady", name + " is " + state, DependencyType.UPSTREAM)),
+          Map.of(),
+          ref,
+          null);
+      case NotAvailable -> new StageResult(
+          List.of(ComponentHealth.of("Model", AIMStatus.NotAvailable, "ModelNotReady", name + " is NotAvailable", DependencyType.UPSTREAM)),
+          Map.of(),
+          ref,
+          null);
+      default -> new StageResult(
+          List.of(ComponentHealth.of("Model", AIMStatus.Progressing, "ModelNotReady", name + " is " + state, DependencyType.UPSTREAM)),
+          Map.of(),
+          ref,
+          null);
+    };
+  }
+
+  // ---- template ----------------------------------------------------------------------------------------------
+
+  @Override
+  public StageResult resolveTemplate(ResourceRef ref, AIMResolvedReference model) {
+    return Kube.stage(
+        "Template",
+        DependencyType.UPSTREAM,
+        () -> {
+          AIMService svc = kube.current(ref, AIMService.class);
+          String ns = ref.namespace();
+          var tref = svc.getSpec().template;
+          if (tref != null && tref.name != null && !tref.name.isEmpty()) {
+            AIMServiceTemplate t = kube.aim(AIMServiceTemplate.class).inNamespace(ns).withName(tref.name).get();
+            if (t != null) {
+              return templateHealth(t, t.getStatus(), AIMScope.Namespace);
+            }
+            AIMClusterServiceTemplate ct = kube.aim(AIMClusterServiceTemplate.class).withName(tref.name).get();
+            if (ct != null) {
+              return templateHealth(ct, ct.getStatus(), AIMScope.Cluster);
+            }
+            return StageResult.of(
+                ComponentHealth.error(
+                    "Template",
+                    ErrorCategory.MISSING_UPSTREAM,
+                    "TemplateNotFound",
+                    "AIMServiceTemplate or AIMClusterServiceTemplate \"" + tref.name + "\" not found",
+                    DependencyType.UPSTREAM));
+          }
+          return autoSelect(svc, model);
+        });
+  }
+
+  /**
+   * A first, simple auto-selection: Ready templates of the model, namespace scope before cluster scope, optimized
+   * ones unless {@code allowUnoptimized}; exactly one must remain, else the choice is ambiguous.
+   */
+  private StageResult autoSelect(AIMService svc, AIMResolvedReference model) {
+    String ns = svc.getMetadata().getNamespace();
+    boolean allowUnoptimized = svc.getSpec().template != null && Boolean.TRUE.equals(svc.getSpec().template.allowUnoptimized);
+    List<HasMetadata> all = new ArrayList<>();
+    if (model.scope == AIMScope.Namespace) {
+      kube.aim(AIMServiceTemplate.class).inNamespace(ns).list().getItems().stream()
+          .filter(t -> model.name.equals(t.getSpec().modelName))
+          .forEach(all::add);
+    } else {
+      kube.aim(AIMClusterServiceTemplate.class).list().getItems().stream()
+          .filter(t -> model.name.equals(t.getSpec().modelName))
+          .forEach(all::add);
+    }
+    List<HasMetadata> ready =
+        all.stream().filter(t -> statusOf(t) != null && statusOf(t).status == ResourceStatusValue.Ready).toList();
+    if (ready.isEmpty()) {
+      return StageResult.of(
+          ComponentHealth.of(
+              "Template",
+              AIMStatus.Progressing,
+              all.isEmpty() ? "TemplateNotFound" : "TemplateNotReady",
+              all.isEmpty() ? "No template found for service" : "Templates exist but none is Ready yet",
+              DependencyType.UPSTREAM));
+    }
+    List<HasMetadata> usable =
+        ready.stream()
+            .filter(t -> allowUnoptimized || "optimized".equals(profileType(t)))
+            .sorted(Comparator.comparing(t -> t.getMetadata().getName()))
+            .toList();
+    if (usable.isEmpty()) {
+      return StageResult.of(
+          ComponentHealth.of(
+              "Template",
+              AIMStatus.Progressing,
+              "TemplateNotFound",
+              ready.size() + " unoptimized template(s) filtered out. Set allowUnoptimized to use them.",
+              DependencyType.UPSTREAM));
+    }
+    if (usable.size() > 1) {
+      return StageResult.of(
+          ComponentHealth.of(
+              "Template",
+              AIMStatus.Progressing,
+              "TemplateSelectionAmbiguous",
+              "Multiple templates (" + usable.size() + ") satisfy model " + model.name + "; set template.name",
+              DependencyType.UPSTREAM));
+    }
+    HasMetadata t = usable.get(0);
+    return templateHealth(t, statusOf(t), t instanceof AIMServiceTemplate ? AIMScope.Namespace : AIMScope.Cluster);
+  }
+
+  private static AIMServiceTemplateStatus statusOf(HasMetadata t) {
+    return t instanceof AIMServiceTemplate nt ? nt.getStatus() : ((AIMClusterServiceTemplate) t).getStatus();
+  }
+
+  private static AIMServiceTemplateSpecCommon specOf(HasMetadata t) {
+    return t instanceof AIMServiceTemplate nt ? nt.getSpec() : ((AIMClusterServiceTemplate) t).getSpec();
+  }
+
+  private static String profileType(HasMetadata t) {
+    var s = statusOf(t);
+    if (s != null && s.profile != null && s.profile.metadata != null && s.profile.metadata.type != null) {
+      return s.profile.metadata.type;
+    }
+    var spec = specOf(t);
+    return spec.type == null ? "unoptimized" : spec.type.name();
+  }
+
+  private StageResult templateHealth(HasMetadata t, AIMServiceTemplateStatus status, AIMScope scope) {
+    AIMStatus state = Health.of(status == null ? null : status.status);
+    AIMResolvedReference ref = reference(t, scope);
+    String name = t.getKind() + " " + t.getMetadata().getName();
+    return switch (state) {
+      case Ready -> new StageResult(
+          List.of(ComponentHealth.ready("Template", "Resolved", name + " is ready", DependencyType.UPSTREAM)),
+          Map.of("resolvedTemplate", ref),
+          ref,
+          null);
+      case NotAvailable -> StageResult.of(
+          ComponentHealth.of("Template", AIMStatus.NotAvailable, "TemplateNotAvailable", name + " is NotAvailable: the cluster lacks its GPU", DependencyType.UPSTREAM));
+      case Failed, Degraded -> StageResult.of(
+          ComponentHealth.of("Template", AIMStatus.Failed, "TemplateNotReady", name + " is " + state, DependencyType.UPSTREAM));
+      default -> StageResult.of(
+          ComponentHealth.of("Template", AIMStatus.Progressing, "TemplateNotReady", name + " is " + state, DependencyType.UPSTREAM));
+    };
+  }
+
+  // ---- cache -------------------------------------------------------------------------------------------------
+
+  @Override
+  public StageResult ensureTemplateCache(ResourceRef ref, AIMResolvedReference template) {
+    return Kube.stage(
+        "Cache",
+        DependencyType.DOWNSTREAM,
+        () -> {
+          AIMService svc = kube.current(ref, AIMService.class);
+          String ns = ref.namespace();
+          AIMCachingMode mode =
+              svc.getSpec().caching == null || svc.getSpec().caching.mode == null
+                  ? AIMCachingMode.Shared
+                  : svc.getSpec().caching.mode.effective();
+          AIMTemplateCache cache;
+          String name;
+          if (mode == AIMCachingMode.Dedicated) {
+            name = DerivedNames.dedicatedTemplateCache(template.name, svc.getMetadata().getName(), svc.getMetadata().getUid());
+            cache = kube.aim(AIMTemplateCache.class).inNamespace(ns).withName(name).get();
+            if (cache != null && !Owners.ownedBy(cache, svc.getMetadata().getUid())) {
+              cache = null;
+            }
+          } else {
+            name = DerivedNames.sharedTemplateCache(template.name, ns);
+            cache =
+                kube.aim(AIMTemplateCache.class).inNamespace(ns).list().getItems().stream()
+                    .filter(c -> template.name.equals(c.getSpec().templateName))
+                    .filter(c -> c.getSpec().mode == null || c.getSpec().mode == AIMTemplateCacheSpec.Mode.Shared)
+                    .max(Comparator.comparingInt(c -> cacheStatus(c).priority()))
+                    .orElse(null);
+          }
+          if (cache == null) {
+            HasMetadata t = templateObject(template);
+            AIMServiceTemplateStatus ts = t == null ? null : statusOf(t);
+            if (ts == null || ts.status != ResourceStatusValue.Ready || ts.modelSources == null || ts.modelSources.isEmpty()) {
+              return StageResult.of(
+                  ComponentHealth.of(
+                      "Cache", AIMStatus.Progressing, "CacheCreating", "Template " + template.name + " has no model sources yet", DependencyType.DOWNSTREAM));
+            }
+            cache = newCache(svc, name, mode, template, specOf(t));
+            kube.apply(cache);
+            log.info("created AIMTemplateCache {}/{} ({})", ns, name, mode);
+            return new StageResult(
+                List.of(ComponentHealth.of("Cache", AIMStatus.Progressing, "CacheCreating", "Created AIMTemplateCache " + name, DependencyType.DOWNSTREAM)),
+                Map.of(),
+                null,
+                null);
+          }
+          AIMResolvedReference cref = reference(cache, AIMScope.Namespace);
+          Map<String, Object> fields = new LinkedHashMap<>();
+          AIMServiceStatus.Cache c = new AIMServiceStatus.Cache();
+          c.templateCacheRef = cref;
+          fields.put("cache", c);
+          String cname = "AIMTemplateCache " + cache.getMetadata().getName();
+          ComponentHealth health =
+              switch (cacheStatus(cache)) {
+                case Ready -> ComponentHealth.ready("Cache", "CacheReady", cname + " is ready", DependencyType.DOWNSTREAM);
+                case Progressing -> ComponentHealth.of("Cache", AIMStatus.Progressing, "CacheNotReady", cname + " is downloading", DependencyType.DOWNSTREAM);
+                case Failed -> ComponentHealth.of("Cache", AIMStatus.Failed, "CacheFailed", cname + " failed", DependencyType.DOWNSTREAM);
+                default -> ComponentHealth.of("Cache", AIMStatus.Progressing, "CacheCreating", cname + " is " + cacheStatus(cache), DependencyType.DOWNSTREAM);
+              };
+          return new StageResult(List.of(health), fields, cref, null);
+        });
+  }
+
+  private static AIMStatus cacheStatus(AIMTemplateCache c) {
+    return Health.of(c.getStatus() == null ? null : c.getStatus().status);
+  }
+
+  private AIMTemplateCache newCache(
+      AIMService svc, String name, AIMCachingMode mode, AIMResolvedReference template, AIMServiceTemplateSpecCommon tspec) {
+    var rc = runtimeConfigs.resolve(svc.getSpec().runtimeConfigName, svc.getMetadata().getNamespace()).merged();
+    AIMTemplateCache cache = new AIMTemplateCache();
+    cache.getMetadata().setName(name);
+    cache.getMetadata().setNamespace(svc.getMetadata().getNamespace());
+    cache.getMetadata().setLabels(
+        Map.of(Aim.LABEL_SERVICE, svc.getMetadata().getName(), Aim.LABEL_SERVICE_NAME, svc.getMetadata().getName()));
+    if (mode == AIMCachingMode.Dedicated) {
+      cache.getMetadata().setOwnerReferences(List.of(Owners.controller(svc)));
+    }
+    AIMTemplateCacheSpec spec = new AIMTemplateCacheSpec();
+    spec.templateName = template.name;
+    spec.templateScope = template.scope == AIMScope.Cluster ? AIMScope.Cluster : AIMScope.Namespace;
+    String storageClass =
+        svc.getSpec().storage != null && svc.getSpec().storage.defaultStorageClassName != null
+            ? svc.getSpec().storage.defaultStorageClassName
+            : rc.storage != null ? rc.storage.defaultStorageClassName : null;
+    spec.storageClassName = storageClass == null ? "" : storageClass;
+    spec.runtimeConfigName = svc.getSpec().runtimeConfigName;
+    spec.mode = mode == AIMCachingMode.Dedicated ? AIMTemplateCacheSpec.Mode.Dedicated : AIMTemplateCacheSpec.Mode.Shared;
+    var cachingEnv = tspec instanceof AIMServiceTemplateSpec nts && nts.caching != null ? nts.caching.env : null;
+    spec.env = RuntimeConfigMerge.mergeEnv(tspec.env, cachingEnv, svc.getSpec().env);
+    cache.setSpec(spec);
+    return cache;
+  }
+
+  private HasMetadata templateObject(AIMResolvedReference t) {
+    return t.scope == AIMScope.Cluster
+        ? kube.aim(AIMClusterServiceTemplate.class).withName(t.name).get()
+        : kube.aim(AIMServiceTemplate.class).inNamespace(t.namespace).withName(t.name).get();
+  }
+
+  // ---- InferenceService --------------------------------------------------------------------------------------
+
+  @Override
+  public StageResult applyInferenceService(
+      ResourceRef ref, AIMResolvedReference model, AIMResolvedReference template, AIMResolvedReference cache) {
+    return Kube.stage(
+        "InferenceService",
+        DependencyType.DOWNSTREAM,
+        () -> {
+          AIMService svc = kube.current(ref, AIMService.class);
+          String ns = ref.namespace();
+          String name;
+          try {
+            name = DerivedNames.inferenceService(svc.getMetadata().getName(), ns);
+          } catch (IllegalArgumentException e) {
+            return StageResult.of(
+                ComponentHealth.error("InferenceService", ErrorCategory.INVALID_SPEC, "InvalidSpec", e.getMessage(), DependencyType.DOWNSTREAM));
+          }
+          HasMetadata modelObj =
+              model.scope == AIMScope.Cluster
+                  ? kube.aim(AIMClusterModel.class).withName(model.name).get()
+                  : kube.aim(AIMModel.class).inNamespace(model.namespace).withName(model.name).get();
+          HasMetadata templateObj = templateObject(template);
+          AIMTemplateCache cacheObj = kube.aim(AIMTemplateCache.class).inNamespace(ns).withName(cache.name).get();
+          if (modelObj == null || templateObj == null || cacheObj == null) {
+            // Something we resolved a moment ago vanished; the next pass resolves again.
+            throw ApplicationFailure.newFailure("model, template or cache disappeared", ErrorTypes.Infrastructure.name());
+          }
+          String image =
+              modelObj instanceof AIMModel m ? m.getSpec().image : ((AIMClusterModel) modelObj).getSpec().image;
+          var rc = runtimeConfigs.resolve(svc.getSpec().runtimeConfigName, ns).merged();
+          GenericKubernetesResource desired =
+              InferenceServiceRenderer.render(
+                  new InferenceServiceRenderer.Inputs(
+                      name,
+                      svc,
+                      image,
+                      template.name,
+                      specOf(templateObj).modelName,
+                      specOf(templateObj),
+                      statusOf(templateObj),
+                      cacheObj.getStatus(),
+                      rc));
+          GenericKubernetesResource existing = kube.inferenceService(ns, name).get();
+          if (existing != null && !Owners.ownedBy(existing, svc.getMetadata().getUid())) {
+            return StageResult.of(
+                ComponentHealth.error(
+                    "InferenceService",
+                    ErrorCategory.INVALID_SPEC,
+                    "InvalidSpec",
+                    "InferenceService " + name + " exists and belongs to someone else",
+                    DependencyType.DOWNSTREAM));
+          }
+          GenericKubernetesResource applied = kube.applyInferenceService(desired);
+          Map<String, Object> fields = new LinkedHashMap<>();
+          fields.put("runtime", runtime(svc));
+          if (isReady(applied)) {
+            return new StageResult(
+                List.of(ComponentHealth.ready("InferenceService", "RuntimeReady", "InferenceService " + name + " is ready", DependencyType.DOWNSTREAM)),
+                fields,
+                null,
+                name);
+          }
+          return new StageResult(
+              List.of(ComponentHealth.of("InferenceService", AIMStatus.Progressing, "CreatingRuntime", "Waiting for InferenceService " + name + " to become ready", DependencyType.DOWNSTREAM)),
+              fields,
+              null,
+              name);
+        });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static boolean isReady(GenericKubernetesResource isvc) {
+    Object status = isvc.getAdditionalProperties().get("status");
+    if (!(status instanceof Map<?, ?> s) || !(s.get("conditions") instanceof List<?> conditions)) {
+      return false;
+    }
+    for (Object c : conditions) {
+      Map<String, Object> m = (Map<String, Object>) c;
+      if ("Ready".equals(m.get("type")) && "True".equals(String.valueOf(m.get("status")))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static AIMServiceStatus.Runtime runtime(AIMService svc) {
+    var spec = svc.getSpec();
+    AIMServiceStatus.Runtime r = new AIMServiceStatus.Runtime();
+    boolean autoscaling = spec.autoScaling != null || spec.minReplicas != null || spec.maxReplicas != null;
+    int min = autoscaling ? (spec.minReplicas != null ? spec.minReplicas : 1) : (spec.replicas != null ? spec.replicas : 1);
+    int max = autoscaling ? (spec.maxReplicas != null ? spec.maxReplicas : min) : min;
+    r.minReplicas = min;
+    r.maxReplicas = max;
+    r.desiredReplicas = min;
+    r.currentReplicas = min;
+    r.replicas = autoscaling ? min + "/" + min + " (" + min + "-" + max + ")" : String.valueOf(min);
+    return r;
+  }
+
+  // ---- HTTPRoute ---------------------------------------------------------------------------------------------
+
+  @Override
+  public StageResult applyHttpRoute(ResourceRef ref, String inferenceService) {
+    return Kube.stage(
+        "HTTPRoute",
+        DependencyType.DOWNSTREAM,
+        () -> {
+          AIMService svc = kube.current(ref, AIMService.class);
+          String ns = ref.namespace();
+          var rc = runtimeConfigs.resolve(svc.getSpec().runtimeConfigName, ns).merged();
+          var routing = svc.getSpec().routing;
+          var rcRouting = rc.routing;
+          boolean enabled =
+              routing != null && routing.enabled != null
+                  ? routing.enabled
+                  : rcRouting != null && Boolean.TRUE.equals(rcRouting.enabled);
+          String name = DerivedNames.httpRoute(svc.getMetadata().getName(), ns);
+          if (!enabled) {
+            deleteOwnedRoute(svc, name);
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("routing", null);
+            return new StageResult(List.of(), fields, null, null);
+          }
+          var gateway = routing != null && routing.gatewayRef != null ? routing.gatewayRef : rcRouting == null ? null : rcRouting.gatewayRef;
+          if (gateway == null) {
+            return StageResult.of(
+                ComponentHealth.error(
+                    "HTTPRoute", ErrorCategory.INVALID_SPEC, "GatewayNotConfigured", "routing is enabled but no gatewayRef is set on the service or its runtime config", DependencyType.DOWNSTREAM));
+          }
+          String template = routing != null && routing.pathTemplate != null ? routing.pathTemplate : rcRouting == null ? null : rcRouting.pathTemplate;
+          String path;
+          try {
+            path = template == null ? HttpRouteRenderer.defaultPath(svc) : HttpRouteRenderer.renderPath(template, svc);
+          } catch (IllegalArgumentException e) {
+            return StageResult.of(
+                ComponentHealth.of("HTTPRoute", AIMStatus.Degraded, "PathTemplateInvalid", e.getMessage(), DependencyType.DOWNSTREAM));
+          }
+          String timeout = routing != null && routing.requestTimeout != null ? routing.requestTimeout : rcRouting == null ? null : rcRouting.requestTimeout;
+          Map<String, String> annotations = new LinkedHashMap<>();
+          if (rcRouting != null && rcRouting.annotations != null) {
+            annotations.putAll(rcRouting.annotations);
+          }
+          if (routing != null && routing.annotations != null) {
+            annotations.putAll(routing.annotations);
+          }
+          HTTPRoute desired = HttpRouteRenderer.render(svc, name, inferenceService, gateway, path, timeout, annotations);
+          HTTPRoute applied = kube.apply(desired);
+          AIMServiceStatus.Routing routingStatus = new AIMServiceStatus.Routing();
+          routingStatus.path = path;
+          Map<String, Object> fields = new LinkedHashMap<>();
+          fields.put("routing", routingStatus);
+          return new StageResult(List.of(routeHealth(applied)), fields, null, name);
+        });
+  }
+
+  private static ComponentHealth routeHealth(HTTPRoute route) {
+    if (route.getStatus() != null && route.getStatus().getParents() != null) {
+      for (var parent : route.getStatus().getParents()) {
+        for (var c : parent.getConditions()) {
+          if ("Accepted".equals(c.getType()) && "False".equals(c.getStatus())) {
+            return ComponentHealth.error("HTTPRoute", ErrorCategory.INVALID_SPEC, c.getReason(), c.getMessage(), DependencyType.DOWNSTREAM);
+          }
+          if ("ResolvedRefs".equals(c.getType()) && "False".equals(c.getStatus())) {
+            return ComponentHealth.error("HTTPRoute", ErrorCategory.MISSING_DOWNSTREAM, c.getReason(), c.getMessage(), DependencyType.DOWNSTREAM);
+          }
+        }
+        if (parent.getConditions().stream().anyMatch(c -> "Accepted".equals(c.getType()) && "True".equals(c.getStatus()))) {
+          return ComponentHealth.ready("HTTPRoute", "HTTPRouteAccepted", "HTTPRoute is accepted by its gateway", DependencyType.DOWNSTREAM);
+        }
+      }
+    }
+    return ComponentHealth.of("HTTPRoute", AIMStatus.Progressing, "HTTPRoutePending", "Waiting for the gateway to accept the HTTPRoute", DependencyType.DOWNSTREAM);
+  }
+
+  private void deleteOwnedRoute(AIMService svc, String name) {
+    HTTPRoute route =
+        kube.client().resources(HTTPRoute.class).inNamespace(svc.getMetadata().getNamespace()).withName(name).get();
+    if (route != null && Owners.ownedBy(route, svc.getMetadata().getUid())) {
+      kube.client().resource(route).delete();
+    }
+  }
+
+  // ---- teardown ----------------------------------------------------------------------------------------------
+
+  @Override
+  public void deleteHttpRoute(ResourceRef ref) {
+    Kube.run(
+        () -> {
+          String name = DerivedNames.httpRoute(ref.name(), ref.namespace());
+          HTTPRoute route = kube.client().resources(HTTPRoute.class).inNamespace(ref.namespace()).withName(name).get();
+          if (route != null && Owners.ownedBy(route, ref.uid())) {
+            kube.client().resource(route).delete();
+            log.info("deleted HTTPRoute {}/{}", ref.namespace(), name);
+          }
+        });
+  }
+
+  @Override
+  public void deleteInferenceService(ResourceRef ref) {
+    Kube.run(
+        () -> {
+          String name;
+          try {
+            name = DerivedNames.inferenceService(ref.name(), ref.namespace());
+          } catch (IllegalArgumentException e) {
+            return; // never created
+          }
+          GenericKubernetesResource isvc = kube.inferenceService(ref.namespace(), name).get();
+          if (isvc != null && Owners.ownedBy(isvc, ref.uid())) {
+            kube.inferenceService(ref.namespace(), name).delete();
+            log.info("deleted InferenceService {}/{}", ref.namespace(), name);
+          }
+        });
+  }
+
+  @Override
+  public void deleteTemplateCaches(ResourceRef ref) {
+    Kube.run(
+        () -> {
+          for (AIMTemplateCache cache :
+              kube.aim(AIMTemplateCache.class).inNamespace(ref.namespace()).withLabel(Aim.LABEL_SERVICE, ref.name()).list().getItems()) {
+            boolean dedicated = Owners.ownedBy(cache, ref.uid());
+            boolean ready = cache.getStatus() != null && cache.getStatus().status == ResourceStatusValue.Ready;
+            if (dedicated || !ready) {
+              kube.client().resource(cache).delete();
+              log.info("deleted AIMTemplateCache {}/{} ({})", ref.namespace(), cache.getMetadata().getName(), dedicated ? "dedicated" : "not ready");
+            }
+          }
+        });
+  }
+
+  private static AIMResolvedReference reference(HasMetadata obj, AIMScope scope) {
+    return new AIMResolvedReference(
+        obj.getMetadata().getName(), obj.getMetadata().getNamespace(), scope, obj.getKind(), obj.getMetadata().getUid());
+  }
+}

@@ -1,0 +1,63 @@
+package aim.orchestrator.worker;
+
+import aim.orchestrator.activities.impl.CacheActivitiesImpl;
+import aim.orchestrator.activities.impl.ModelActivitiesImpl;
+import aim.orchestrator.activities.impl.ResourceActivitiesImpl;
+import aim.orchestrator.activities.impl.ServiceActivitiesImpl;
+import aim.orchestrator.activities.impl.TemplateActivitiesImpl;
+import aim.orchestrator.activities.kube.ApplyMode;
+import aim.orchestrator.activities.kube.Kube;
+import aim.orchestrator.workflow.TaskQueues;
+import aim.orchestrator.workflow.Workflows;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.temporal.worker.WorkerFactory;
+import io.temporal.worker.WorkerOptions;
+import java.time.Clock;
+import java.time.Duration;
+
+/**
+ * The one place that says which workflows and activities run on which task queue, used by the Spring worker and
+ * by tests alike.
+ */
+public final class AimWorkers {
+  private AimWorkers() {}
+
+  /**
+   * Sizing of the pools.
+   *
+   * @param workflowTasks concurrent workflow tasks on the workflow queue
+   * @param kubernetesActivities concurrent Kubernetes activities
+   * @param stickyExecution keep sticky execution on (production); off only against Temporal's Java test server,
+   *     which cannot hand a dead worker's sticky queue to another worker
+   */
+  public record Sizing(int workflowTasks, int kubernetesActivities, boolean stickyExecution) {
+    public static Sizing defaults() {
+      return new Sizing(50, 20, true);
+    }
+  }
+
+  /** Registers every workflow and activity on the factory's workers. */
+  public static void register(
+      WorkerFactory factory, KubernetesClient client, ApplyMode applyMode, Sizing sizing, Clock clock) {
+    Kube kube = new Kube(client, applyMode);
+    var workflowWorker = factory.newWorker(TaskQueues.WORKFLOWS, options(sizing).setMaxConcurrentWorkflowTaskExecutionSize(sizing.workflowTasks()).build());
+    workflowWorker.registerWorkflowImplementationTypes(Workflows.IMPLEMENTATIONS.toArray(Class<?>[]::new));
+    var k8sWorker =
+        factory.newWorker(
+            TaskQueues.KUBERNETES, options(sizing).setMaxConcurrentActivityExecutionSize(sizing.kubernetesActivities()).build());
+    k8sWorker.registerActivitiesImplementations(
+        new ResourceActivitiesImpl(kube, clock),
+        new ServiceActivitiesImpl(kube),
+        new ModelActivitiesImpl(kube),
+        new TemplateActivitiesImpl(kube),
+        new CacheActivitiesImpl(kube));
+  }
+
+  private static WorkerOptions.Builder options(Sizing sizing) {
+    WorkerOptions.Builder b = WorkerOptions.newBuilder();
+    if (!sizing.stickyExecution()) {
+      b.setStickyQueueScheduleToStartTimeout(Duration.ZERO);
+    }
+    return b;
+  }
+}

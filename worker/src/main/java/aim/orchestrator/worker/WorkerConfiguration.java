@@ -1,0 +1,78 @@
+package aim.orchestrator.worker;
+
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.temporal.client.WorkflowClient;
+import io.temporal.client.WorkflowClientOptions;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.context.event.EventListener;
+
+/** Beans of the worker: one Kubernetes client, the Temporal connection, the worker factory and its health. */
+@Configuration(proxyBeanMethods = false)
+public class WorkerConfiguration {
+  private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
+
+  @Bean(destroyMethod = "close")
+  KubernetesClient kubernetesClient(WorkerProperties props) throws java.io.IOException {
+    Config config =
+        props.kubeconfig().isEmpty()
+            ? Config.autoConfigure(null)
+            : Config.fromKubeconfig(null, Files.readString(Path.of(props.kubeconfig())), props.kubeconfig());
+    config.setRequestRetryBackoffLimit(3);
+    config.setMaxConcurrentRequests(props.kubernetesQps() * 2);
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  @Bean(destroyMethod = "shutdown")
+  WorkflowServiceStubs workflowServiceStubs(WorkerProperties props) {
+    return WorkflowServiceStubs.newServiceStubs(
+        WorkflowServiceStubsOptions.newBuilder().setTarget(props.temporalTarget()).build());
+  }
+
+  @Bean
+  WorkflowClient workflowClient(WorkflowServiceStubs stubs, WorkerProperties props) {
+    return WorkflowClient.newInstance(
+        stubs, WorkflowClientOptions.newBuilder().setNamespace(props.temporalNamespace()).build());
+  }
+
+  @Bean(destroyMethod = "shutdown")
+  WorkerFactory workerFactory(WorkflowClient client, KubernetesClient kubernetes, WorkerProperties props) {
+    WorkerFactory factory = WorkerFactory.newInstance(client);
+    AimWorkers.register(
+        factory,
+        kubernetes,
+        props.applyMode(),
+        new AimWorkers.Sizing(props.workflowTasks(), props.kubernetesActivities(), props.stickyExecution()),
+        Clock.systemUTC());
+    return factory;
+  }
+
+  /** Workers start polling once the application is ready (not in a runner, which would block startup). */
+  @EventListener(ApplicationReadyEvent.class)
+  public void startWorkers(ApplicationReadyEvent event) {
+    WorkerFactory factory = event.getApplicationContext().getBean(WorkerFactory.class);
+    factory.start();
+    log.info("AIM workers polling task queues");
+  }
+
+  @Bean
+  HealthIndicator temporalWorkers(WorkerFactory factory) {
+    return () ->
+        factory.isStarted() && !factory.isShutdown()
+            ? Health.up().withDetail("taskQueues", java.util.List.of(aim.orchestrator.workflow.TaskQueues.WORKFLOWS, aim.orchestrator.workflow.TaskQueues.KUBERNETES)).build()
+            : Health.outOfService().build();
+  }
+}

@@ -1,0 +1,28 @@
+package aim.orchestrator.worker;
+
+import aim.orchestrator.activities.kube.ApplyMode;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Worker settings under {@code aim.worker}.
+ *
+ * @param temporalTarget Temporal frontend, host:port
+ * @param temporalNamespace Temporal namespace
+ * @param kubeconfig path of a kubeconfig; empty means the usual discovery (in-cluster, KUBECONFIG, ~/.kube/config)
+ * @param applyMode SERVER_SIDE on a real cluster; CREATE_OR_MERGE_PATCH on the dev API
+ * @param workflowTasks concurrent workflow tasks
+ * @param kubernetesActivities concurrent Kubernetes activities
+ * @param stickyExecution false only against Temporal's Java test server
+ * @param kubernetesQps client-side rate limit on Kubernetes calls
+ */
+@ConfigurationProperties("aim.worker")
+public record WorkerProperties(
+    @DefaultValue("127.0.0.1:7233") String temporalTarget,
+    @DefaultValue("default") String temporalNamespace,
+    @DefaultValue("") String kubeconfig,
+    @DefaultValue("SERVER_SIDE") ApplyMode applyMode,
+    @DefaultValue("50") int workflowTasks,
+    @DefaultValue("20") int kubernetesActivities,
+    @DefaultValue("true") boolean stickyExecution,
+    @DefaultValue("20") int kubernetesQps) {}

@@ -1,0 +1,194 @@
+package aim.orchestrator.dev.kube;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The pure parts of the dev API: path parsing, patches, printer-column JSONPath, ages, version
+ * priority.
+ */
+class DevApiPartsTest {
+
+  private static final ObjectMapper MAPPER = new ObjectMapper();
+
+  private static JsonNode json(String text) throws Exception {
+    return MAPPER.readTree(text.replace('\'', '"'));
+  }
+
+  @Test
+  void parsesKubernetesPaths() {
+    ApiPath status =
+        ApiPath.parse("/apis/aim.eai.amd.com/v1alpha1/namespaces/ns/aimservices/chat/status?x=1")
+            .orElseThrow();
+    assertThat(status)
+        .extracting(
+            ApiPath::group,
+            ApiPath::version,
+            ApiPath::namespace,
+            ApiPath::resource,
+            ApiPath::name,
+            ApiPath::subresource)
+        .containsExactly("aim.eai.amd.com", "v1alpha1", "ns", "aimservices", "chat", "status");
+    assertThat(status.query()).containsEntry("x", "1");
+    assertThat(status.objectPath())
+        .isEqualTo("/apis/aim.eai.amd.com/v1alpha1/namespaces/ns/aimservices/chat");
+
+    ApiPath namespaceStatus = ApiPath.parse("/api/v1/namespaces/team-a/status").orElseThrow();
+    assertThat(namespaceStatus.namespace()).isNull();
+    assertThat(namespaceStatus.resource()).isEqualTo("namespaces");
+    assertThat(namespaceStatus.name()).isEqualTo("team-a");
+
+    ApiPath pods =
+        ApiPath.parse("/api/v1/namespaces/team-a/pods?fieldValidation=Strict").orElseThrow();
+    assertThat(pods.namespace()).isEqualTo("team-a");
+    assertThat(pods.resource()).isEqualTo("pods");
+    assertThat(pods.query()).containsEntry("fieldValidation", "Strict");
+
+    assertThat(ApiPath.parse("/version")).isEmpty();
+  }
+
+  @Test
+  void mergePatchFollowsRfc7386() throws Exception {
+    JsonNode result =
+        Patches.apply(
+            Patches.Type.MERGE,
+            json("{'a':{'b':1,'c':2},'l':[1,2]}"),
+            json("{'a':{'b':null,'d':3},'l':[3]}"),
+            true);
+
+    assertThat(result).isEqualTo(json("{'a':{'c':2,'d':3},'l':[3]}"));
+  }
+
+  @Test
+  void strategicMergePatchMergesKnownListsByKeyForBuiltins() throws Exception {
+    JsonNode target =
+        json(
+            "{'spec':{'containers':[{'name':'a','image':'x','args':['1']},"
+                + "{'name':'b','image':'y'}],"
+                + "'tolerations':[{'key':'k'}]},'metadata':{'finalizers':['f1']}}");
+    JsonNode patch =
+        json(
+            "{'spec':{'$setElementOrder/containers':[{'name':'a'},{'name':'b'}],"
+                + "'containers':[{'name':'a','image':'z'},{'name':'b','$patch':'delete'}],"
+                + "'tolerations':[{'key':'n'}]},"
+                + "'metadata':{'finalizers':['f2']}}");
+
+    JsonNode result = Patches.apply(Patches.Type.STRATEGIC, target, patch, false);
+
+    assertThat(result)
+        .isEqualTo(
+            json(
+                "{'spec':{'containers':[{'name':'a','image':'z','args':['1']}],"
+                    + "'tolerations':[{'key':'n'}]},'metadata':{'finalizers':['f1','f2']}}"));
+    // custom resources: plain merge patch semantics, directives dropped
+    assertThat(
+            Patches.apply(Patches.Type.STRATEGIC, target, patch, true)
+                .path("spec")
+                .path("containers"))
+        .isEqualTo(json("[{'name':'a','image':'z'},{'name':'b'}]"));
+  }
+
+  @Test
+  void evaluatesPrinterColumnPaths() throws Exception {
+    JsonNode object =
+        json(
+            "{'status':{'conditions':[{'type':'Ready','status':'True'},"
+                + "{'type':'Other','status':'False'}],"
+                + "'addresses':[{'value':'1.2.3.4'},{'value':'5.6.7.8'}]},"
+                + "'spec':{'a':{'b':3}}}");
+
+    assertThat(Tables.evaluate(object, ".status.conditions[?(@.type=='Ready')].status"))
+        .extracting(JsonNode::asText)
+        .containsExactly("True");
+    assertThat(Tables.evaluate(object, ".status.addresses[*].value"))
+        .extracting(JsonNode::asText)
+        .containsExactly("1.2.3.4", "5.6.7.8");
+    assertThat(Tables.evaluate(object, ".status.conditions[1].type"))
+        .extracting(JsonNode::asText)
+        .containsExactly("Other");
+    assertThat(Tables.evaluate(object, "{.spec.a.b}"))
+        .extracting(JsonNode::asInt)
+        .containsExactly(3);
+    assertThat(Tables.evaluate(object, ".spec.missing.x")).isEmpty();
+  }
+
+  @Test
+  void formatsAgesLikeKubectl() {
+    assertThat(Tables.humanDuration(Duration.ofSeconds(42))).isEqualTo("42s");
+    assertThat(Tables.humanDuration(Duration.ofSeconds(192))).isEqualTo("3m12s");
+    assertThat(Tables.humanDuration(Duration.ofMinutes(45))).isEqualTo("45m");
+    assertThat(Tables.humanDuration(Duration.ofMinutes(310))).isEqualTo("5h10m");
+    assertThat(Tables.humanDuration(Duration.ofHours(30))).isEqualTo("30h");
+    assertThat(Tables.humanDuration(Duration.ofHours(75))).isEqualTo("3d3h");
+    assertThat(Tables.humanDuration(Duration.ofDays(40))).isEqualTo("40d");
+  }
+
+  @Test
+  void ordersVersionsByKubernetesPriority() {
+    assertThat(
+            List.of("v1alpha1", "v2beta1", "v1", "v1beta2", "v2", "foo").stream()
+                .sorted(CrdRegistry::compareVersions)
+                .toList())
+        .containsExactly("v2", "v1", "v2beta1", "v1beta2", "v1alpha1", "foo");
+  }
+
+  @Test
+  void prunesAndDefaultsLikeAStructuralSchema() throws Exception {
+    CrdSchema schema =
+        new CrdSchema(
+            json(
+                "{'type':'object','properties':{'metadata':{'type':'object'},"
+                    + "'spec':{'type':'object','properties':{"
+                    + "'mode':{'type':'string','default':'Shared'},"
+                    + "'opts':{'type':'object','properties':{'a':{'type':'integer','default':1}}},"
+                    + "'free':{'type':'object','x-kubernetes-preserve-unknown-fields':true},"
+                    + "'labels':{'type':'object','additionalProperties':{'type':'string'}},"
+                    + "'items':{'type':'array','items':{'type':'object',"
+                    + "'properties':{'n':{'type':'string'}}}},"
+                    + "'nullable':{'type':'string','nullable':true}}}}}"),
+            MAPPER);
+    com.fasterxml.jackson.databind.node.ObjectNode object =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            json(
+                "{'apiVersion':'x/v1','kind':'X','metadata':{'name':'a','labels':{'l':'v'}},"
+                    + "'spec':{'mode':null,'opts':{},'free':{'any':{'thing':1}},'labels':{'k':'v'},"
+                    + "'items':[{'n':'1','junk':2}],'nullable':null,'typo':3},'extra':true}");
+
+    List<String> unknown = schema.prune(object);
+    schema.applyDefaults(object);
+
+    assertThat(unknown).containsExactlyInAnyOrder("spec.items[0].junk", "spec.typo", "extra");
+    assertThat(object)
+        .isEqualTo(
+            json(
+                "{'apiVersion':'x/v1','kind':'X','metadata':{'name':'a','labels':{'l':'v'}},"
+                    + "'spec':{'opts':{'a':1},'free':{'any':{'thing':1}},'labels':{'k':'v'},"
+                    + "'items':[{'n':'1'}],'nullable':null,'mode':'Shared'}}"));
+  }
+
+  @Test
+  void translatesKubernetesSchemaKeywords() throws Exception {
+    JsonNode translated =
+        CrdSchema.translate(
+            json(
+                "{'type':'object','properties':{"
+                    + "'size':{'anyOf':[{'type':'integer'},{'type':'string'}],"
+                    + "'x-kubernetes-int-or-string':true},"
+                    + "'n':{'type':'integer','minimum':1.0,'exclusiveMinimum':true,'nullable':true,"
+                    + "'default':2,'description':'d',"
+                    + "'x-kubernetes-validations':[{'rule':'self > 1'}]}}}"),
+            MAPPER);
+
+    assertThat(translated)
+        .isEqualTo(
+            json(
+                "{'type':'object','properties':{"
+                    + "'size':{'type':['integer','string']},"
+                    + "'n':{'type':['integer','null'],'exclusiveMinimum':1.0}}}"));
+  }
+}

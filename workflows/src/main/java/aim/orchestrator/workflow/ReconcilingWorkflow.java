@@ -28,13 +28,13 @@ import org.slf4j.Logger;
  * each), then wait for a change signal or a re-observe timer, and tear down when the object is being deleted.
  *
  * <p>Level-triggered: every pass re-reads Kubernetes, so signals are only wake-ups and a lost or duplicated signal
- * costs nothing. While something is not Ready the timer backs off from 1 s to 15 s; once everything is Ready the
+ * costs nothing. While something is not Ready the timer backs off from 1 s to 5 s; once everything is Ready the
  * workflow re-observes every 60 s (with jitter) so hand-deleted children come back. The run continues as new
  * before its history grows large.
  */
 public abstract class ReconcilingWorkflow {
   private static final Duration MIN_BACKOFF = Duration.ofSeconds(1);
-  private static final Duration MAX_BACKOFF = Duration.ofSeconds(15);
+  private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private static final Duration RESYNC = Duration.ofSeconds(60);
   private static final int MAX_HISTORY = 4_000;
 
@@ -234,7 +234,11 @@ public abstract class ReconcilingWorkflow {
     AIMStatus root = e.status();
     List<ConditionSpec> conditions = e.conditions();
     if (!passComplete && !e.blocked() && root == AIMStatus.Ready) {
-      // Not every stage has run yet: never claim Ready early.
+      if (lastWrite != null || !previousComponents.isEmpty()) {
+        // Mid-pass and everything so far is Ready: the end of the pass writes the real outcome.
+        return;
+      }
+      // The very first pass: never claim Ready before every stage has run.
       root = AIMStatus.Progressing;
       conditions = replaceReady(conditions, "Progressing", "Waiting for the remaining lifecycle stages");
     }

@@ -1,0 +1,123 @@
+package aim.orchestrator.dev;
+
+import aim.orchestrator.dev.sim.SimulatorOptions;
+import aim.orchestrator.worker.WorkerApplication;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.context.ConfigurableApplicationContext;
+
+/**
+ * {@code ./aim dev}: the whole product on one machine, dev/test only. Starts the embedded Temporal test server
+ * (127.0.0.1:7233), the dev Kubernetes API (kubeconfig in {@code .aim/dev/kubeconfig}), the cluster simulator, a
+ * worker, and the starter (a child process), applies {@code k8s/samples/}, prints status transitions until the
+ * sample service is Running, then serves until Ctrl-C.
+ */
+public final class DevMode {
+  private static final Logger log = LoggerFactory.getLogger(DevMode.class);
+
+  private DevMode() {}
+
+  public static void main(String[] args) {
+    long t0 = System.nanoTime();
+    Path root = Path.of(System.getProperty("aim.dev.root", ".")).toAbsolutePath().normalize();
+    int temporalPort = Integer.getInteger("aim.dev.temporal-port", 7233);
+    int kubePort = Integer.getInteger("aim.dev.kube-port", 6443);
+    Path kubeconfig = root.resolve(".aim/dev/kubeconfig");
+    List<AutoCloseable> closeables = new ArrayList<>();
+
+    DevEnvironment env = DevEnvironment.start(temporalPort, kubePort, SimulatorOptions.defaults());
+    closeables.add(env);
+    env.writeKubeconfig(kubeconfig);
+    System.out.printf("%n[dev] Temporal:   %s (Temporal CLI: temporal --address %s workflow list)%n", env.temporalTarget(), env.temporalTarget());
+    System.out.printf("[dev] Kubernetes: %s (kubectl --kubeconfig %s get aimservices -A)%n%n", env.kubernetes().url(), kubeconfig);
+
+    ConfigurableApplicationContext worker =
+        new SpringApplicationBuilder(WorkerApplication.class)
+            .properties(
+                "aim.worker.temporal-target=" + env.temporalTarget(),
+                "aim.worker.kubeconfig=" + kubeconfig,
+                "aim.worker.apply-mode=CREATE_OR_MERGE_PATCH",
+                // The Java test server cannot hand a dead worker's sticky queue to another worker.
+                "aim.worker.sticky-execution=false",
+                "server.port=" + Integer.getInteger("aim.dev.worker-port", 8090))
+            .run();
+    closeables.add(0, worker);
+
+    Process starter = startStarter(root, env, kubeconfig);
+    if (starter != null) {
+      closeables.add(0, starter::destroy);
+    }
+
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  for (AutoCloseable c : closeables) {
+                    try {
+                      c.close();
+                    } catch (Exception e) {
+                      log.warn("[dev] shutdown: {}", e.toString());
+                    }
+                  }
+                }));
+
+    StatusPrinter printer = new StatusPrinter(env.client()).start();
+    Path samples = root.resolve("k8s/samples");
+    List<String> services = Samples.apply(env.client(), samples);
+    System.out.printf("[dev] applied %s%n", samples);
+    for (String svc : services) {
+      boolean running = printer.awaitRunning(svc, Duration.ofMinutes(5));
+      double seconds = (System.nanoTime() - t0) / 1e9;
+      System.out.printf(
+          running ? "%n[dev] AIMService %s is Running, %.1f s after start. Ctrl-C to stop.%n%n" : "%n[dev] AIMService %s is not Running after %.1f s%n%n",
+          svc,
+          seconds);
+    }
+    try {
+      new CountDownLatch(1).await();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private static Process startStarter(Path root, DevEnvironment env, Path kubeconfig) {
+    String jar = System.getProperty("aim.dev.starter-jar");
+    if (jar == null || !Files.exists(Path.of(jar))) {
+      log.warn("[dev] no starter jar (aim.dev.starter-jar); running without the watch bridge");
+      return null;
+    }
+    try {
+      Path logFile = root.resolve(".aim/dev/starter.log");
+      Files.createDirectories(logFile.getParent());
+      Process p =
+          new ProcessBuilder(
+                  Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                  "-jar",
+                  jar,
+                  "--aim.starter.temporal-target=" + env.temporalTarget(),
+                  "--aim.starter.kubeconfig=" + kubeconfig,
+                  "--server.port=" + Integer.getInteger("aim.dev.starter-port", 8080))
+              .redirectErrorStream(true)
+              .redirectOutput(logFile.toFile())
+              .start();
+      System.out.printf("[dev] starter running (pid %d, log %s)%n", p.pid(), logFile);
+      p.onExit().thenAccept(x -> log.warn("[dev] starter exited with {}", x.exitValue()));
+      return p;
+    } catch (IOException e) {
+      throw new IllegalStateException("[dev] cannot start the starter: " + e.getMessage(), e);
+    }
+  }
+
+  static void awaitQuietly(Process p) throws InterruptedException {
+    p.waitFor(10, TimeUnit.SECONDS);
+  }
+}

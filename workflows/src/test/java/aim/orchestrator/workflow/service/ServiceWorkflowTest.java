@@ -171,12 +171,30 @@ class ServiceWorkflowTest {
     wf.observe(new aim.orchestrator.workflow.ResourceEvent("uid-1", 3, true));
     env.getWorkflowClient().newUntypedWorkflowStub(WorkflowIds.of(SVC))
         .getResult(Void.class);
+    captureHistory(env, "create-run-delete");
 
     InOrder order = inOrder(service, resources);
     order.verify(service).deleteHttpRoute(SVC);
     order.verify(service).deleteInferenceService(SVC);
     order.verify(service).deleteTemplateCaches(SVC);
     order.verify(resources).removeFinalizer(eq(SVC), eq(Aim.FINALIZER_SERVICE));
+  }
+
+  /**
+   * Writes the finished workflow's history as a replay fixture, only when asked
+   * ({@code -Daim.histories.capture=true}); {@link ServiceWorkflowReplayTest} replays the committed files.
+   */
+  private static void captureHistory(TestWorkflowEnvironment env, String scenario) {
+    if (!Boolean.getBoolean("aim.histories.capture")) {
+      return;
+    }
+    try {
+      java.nio.file.Path out = java.nio.file.Path.of("src/test/resources/histories/service-workflow", scenario + ".json");
+      java.nio.file.Files.createDirectories(out.getParent());
+      java.nio.file.Files.writeString(out, env.getWorkflowClient().fetchHistory(WorkflowIds.of(SVC)).toJson(true));
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   private static ServiceWorkflow start(TestWorkflowEnvironment env) {

@@ -40,6 +40,8 @@ class DevModeE2ETest {
   private static WorkflowClient temporal;
   private static KubernetesClient client;
   private static WatchBridge bridge;
+  /** A second starter replica: both deliver every event; signal-with-start by workflow ID makes that harmless. */
+  private static WatchBridge secondBridge;
   private static Worker worker;
 
   /** A worker process stand-in: its own Kubernetes client and Temporal worker factory. */
@@ -69,11 +71,13 @@ class DevModeE2ETest {
     client = env.kubernetes().newClient();
     worker = Worker.start();
     bridge = new WatchBridge(env.kubernetes().newClient(), temporal, Duration.ofMinutes(5)).start();
+    secondBridge = new WatchBridge(env.kubernetes().newClient(), temporal, Duration.ofMinutes(5)).start();
   }
 
   @AfterAll
   static void stop() {
     bridge.close();
+    secondBridge.close();
     worker.kill();
     client.close();
     stubs.shutdownNow();
@@ -147,6 +151,42 @@ class DevModeE2ETest {
     assertThat(client.resources(AIMTemplateCache.class).inNamespace("e2e-missing").list().getItems()).isEmpty();
     assertThat(client.genericKubernetesResources(Kube.INFERENCE_SERVICES).inNamespace("e2e-missing").list().getItems())
         .isEmpty();
+  }
+
+  @Test
+  void deleteTearsDownAndARecreatedServiceStartsFresh(@TempDir Path dir) throws IOException {
+    String ns = "e2e-delete";
+    Path samples = copySamples(dir, ns);
+    Samples.apply(client, samples);
+    awaitStatus(ns, "qwen3-chat", "Running", Duration.ofSeconds(90));
+    String oldUid = service(ns, "qwen3-chat").getMetadata().getUid();
+
+    client.resources(AIMService.class).inNamespace(ns).withName("qwen3-chat").delete();
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> service(ns, "qwen3-chat") == null);
+    assertThat(client.genericKubernetesResources(Kube.INFERENCE_SERVICES).inNamespace(ns).list().getItems()).isEmpty();
+    // The Ready shared cache outlives the service, for the next one.
+    assertThat(client.resources(AIMTemplateCache.class).inNamespace(ns).list().getItems()).hasSize(1);
+
+    Path again = Files.createDirectories(dir.resolve("again"));
+    Files.copy(samples.resolve("30-service.yaml"), again.resolve("30-service.yaml"));
+    Samples.apply(client, again);
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              AIMService s = service(ns, "qwen3-chat");
+              return s != null
+                  && !s.getMetadata().getUid().equals(oldUid)
+                  && s.getStatus() != null
+                  && s.getStatus().status != null
+                  && s.getStatus().status.name().equals("Running");
+            });
+    String newUid = service(ns, "qwen3-chat").getMetadata().getUid();
+    var isvcs = client.genericKubernetesResources(Kube.INFERENCE_SERVICES).inNamespace(ns).list().getItems();
+    assertThat(isvcs).hasSize(1);
+    assertThat(isvcs.get(0).getMetadata().getOwnerReferences()).extracting("uid").containsExactly(newUid);
+    assertThat(client.resources(AIMTemplateCache.class).inNamespace(ns).list().getItems()).hasSize(1);
   }
 
   private static Path copySamples(Path dir, String namespace) throws IOException {

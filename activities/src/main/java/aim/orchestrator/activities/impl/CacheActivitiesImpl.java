@@ -168,7 +168,7 @@ public class CacheActivitiesImpl implements CacheActivities {
 
   private AIMArtifact newArtifact(
       AIMTemplateCache cache, HasMetadata template, AIMModelSource source, int index, boolean dedicated, String storageClass) {
-    var env = RuntimeConfigMerge.mergeEnv(cache.getSpec().env, source.env);
+    var env = RuntimeConfigMerge.mergeEnv(cache.getSpec().env, sourceEnv(template, source));
     String name =
         DerivedNames.artifact(source.sourceUri, env, storageClass, dedicated ? cache.getMetadata().getName() : null);
     AIMArtifact a = new AIMArtifact();
@@ -194,6 +194,26 @@ public class CacheActivitiesImpl implements CacheActivities {
     spec.runtimeConfigName = cache.getSpec().runtimeConfigName;
     a.setSpec(spec);
     return a;
+  }
+
+  /**
+   * A source's own env (credential overrides). Status copies of inline sources carry no env (it never travels
+   * through workflow payloads), so it is read from the template spec, matched by source URI.
+   */
+  private static List<io.fabric8.kubernetes.api.model.EnvVar> sourceEnv(HasMetadata template, AIMModelSource source) {
+    if (source.env != null) {
+      return source.env;
+    }
+    var spec = template instanceof AIMServiceTemplate nt ? nt.getSpec() : ((AIMClusterServiceTemplate) template).getSpec();
+    if (spec.modelSources == null) {
+      return null;
+    }
+    return spec.modelSources.stream()
+        .filter(s -> Objects.equals(s.sourceUri, source.sourceUri))
+        .map(s -> s.env)
+        .filter(Objects::nonNull)
+        .findFirst()
+        .orElse(null);
   }
 
   private static boolean noOwners(HasMetadata a) {

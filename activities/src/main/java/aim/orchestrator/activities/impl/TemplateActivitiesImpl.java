@@ -8,6 +8,7 @@ import aim.orchestrator.model.AIMClusterModel;
 import aim.orchestrator.model.AIMClusterServiceTemplate;
 import aim.orchestrator.model.AIMHardwareRequirements;
 import aim.orchestrator.model.AIMModel;
+import aim.orchestrator.model.AIMModelSource;
 import aim.orchestrator.model.AIMResolvedReference;
 import aim.orchestrator.model.AIMScope;
 import aim.orchestrator.model.AIMServiceTemplate;
@@ -128,7 +129,9 @@ public class TemplateActivitiesImpl implements TemplateActivities {
                     DependencyType.DOWNSTREAM));
           }
           Map<String, Object> fields = new LinkedHashMap<>();
-          fields.put("modelSources", spec.modelSources);
+          // Per-source env may hold credentials typed inline: it stays in the spec and never enters a workflow
+          // payload. The template cache reads it from the spec when it creates the artifacts.
+          fields.put("modelSources", spec.modelSources.stream().map(TemplateActivitiesImpl::withoutEnv).toList());
           AIMServiceTemplateStatus.Profile profile = new AIMServiceTemplateStatus.Profile();
           AIMServiceTemplateStatus.ProfileMetadata md = new AIMServiceTemplateStatus.ProfileMetadata();
           var gpu = spec.hardware == null ? null : spec.hardware.gpu;
@@ -151,6 +154,14 @@ public class TemplateActivitiesImpl implements TemplateActivities {
                   ComponentHealth.ready("Discovery", "InlineModelSources", "Model sources given inline", DependencyType.DOWNSTREAM))
               .withFields(fields);
         });
+  }
+
+  private static AIMModelSource withoutEnv(AIMModelSource in) {
+    AIMModelSource out = new AIMModelSource();
+    out.modelId = in.modelId;
+    out.sourceUri = in.sourceUri;
+    out.size = in.size;
+    return out;
   }
 
   static String summary(AIMHardwareRequirements hw) {

@@ -42,14 +42,14 @@ public final class DevMode {
 
     ConfigurableApplicationContext worker =
         new SpringApplicationBuilder(WorkerApplication.class)
-            .properties(
-                "aim.worker.temporal-target=" + env.temporalTarget(),
-                "aim.worker.kubeconfig=" + kubeconfig,
-                "aim.worker.apply-mode=CREATE_OR_MERGE_PATCH",
+            // Command-line arguments, so they win over application.yaml.
+            .run(
+                "--aim.worker.temporal-target=" + env.temporalTarget(),
+                "--aim.worker.kubeconfig=" + kubeconfig,
+                "--aim.worker.apply-mode=CREATE_OR_MERGE_PATCH",
                 // The Java test server cannot hand a dead worker's sticky queue to another worker.
-                "aim.worker.sticky-execution=false",
-                "server.port=" + Integer.getInteger("aim.dev.worker-port", 8090))
-            .run();
+                "--aim.worker.sticky-execution=false",
+                "--server.port=" + Integer.getInteger("aim.dev.worker-port", 8090));
     closeables.add(0, worker);
 
     Process starter = startStarter(root, env, kubeconfig);

@@ -40,6 +40,12 @@ public final class DevMode {
     System.out.printf("%n[dev] Temporal:   %s (Temporal CLI: temporal --address %s workflow list)%n", env.temporalTarget(), env.temporalTarget());
     System.out.printf("[dev] Kubernetes: %s (kubectl --kubeconfig %s get aimservices -A)%n%n", env.kubernetes().url(), kubeconfig);
 
+    // The starter is a separate JVM: start it first so it boots while the worker does.
+    Process starter = startStarter(root, env, kubeconfig);
+    if (starter != null) {
+      closeables.add(0, starter::destroy);
+    }
+
     ConfigurableApplicationContext worker =
         new SpringApplicationBuilder(WorkerApplication.class)
             // Command-line arguments, so they win over application.yaml.
@@ -51,11 +57,6 @@ public final class DevMode {
                 "--aim.worker.sticky-execution=false",
                 "--server.port=" + Integer.getInteger("aim.dev.worker-port", 8090));
     closeables.add(0, worker);
-
-    Process starter = startStarter(root, env, kubeconfig);
-    if (starter != null) {
-      closeables.add(0, starter::destroy);
-    }
 
     Runtime.getRuntime()
         .addShutdownHook(

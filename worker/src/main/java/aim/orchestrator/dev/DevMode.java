@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.builder.SpringApplicationBuilder;
@@ -116,9 +115,5 @@ public final class DevMode {
     } catch (IOException e) {
       throw new IllegalStateException("[dev] cannot start the starter: " + e.getMessage(), e);
     }
-  }
-
-  static void awaitQuietly(Process p) throws InterruptedException {
-    p.waitFor(10, TimeUnit.SECONDS);
   }
 }

@@ -72,12 +72,13 @@ public abstract class ReconcilingWorkflow {
     this.random = Workflow.newRandom();
     Duration backoff = MIN_BACKOFF;
     while (true) {
+      // Cleared before reading, so a signal that arrives while this iteration runs is not lost.
+      wakeUp = false;
       Observation obs;
       try {
         obs = resources.observe(ref);
       } catch (ActivityFailure failure) {
         log.warn("{}: cannot read the object, retrying later: {}", ref, failure.getMessage());
-        wakeUp = false;
         Workflow.await(MAX_BACKOFF, () -> wakeUp);
         continue;
       }
@@ -102,16 +103,12 @@ public abstract class ReconcilingWorkflow {
           runTeardown(obs);
         } catch (ActivityFailure failure) {
           log.warn("{}: teardown step failed, retrying: {}", ref, failure.getMessage());
-          wakeUp = false;
           Workflow.await(backoff, () -> wakeUp);
           backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
         // The finalizer is gone, so Kubernetes removes the object; the next observe ends the loop.
       } else {
         phase = "reconciling";
-        if (finalizer() != null && !obs.hasFinalizer(finalizer())) {
-          resources.addFinalizer(ref, finalizer());
-        }
         boolean steady = pass(obs);
         backoff = steady ? MIN_BACKOFF : backoff;
         phase = "waiting";
@@ -119,11 +116,9 @@ public abstract class ReconcilingWorkflow {
         if (!steady) {
           backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
-        wakeUp = false;
         Workflow.await(wait, () -> wakeUp);
       }
       if (obs.paused()) {
-        wakeUp = false;
         Workflow.await(RESYNC, () -> wakeUp);
       }
       if (Workflow.getInfo().getHistoryLength() > MAX_HISTORY || Workflow.getInfo().isContinueAsNewSuggested()) {
@@ -156,6 +151,10 @@ public abstract class ReconcilingWorkflow {
     completed = false;
     blocked = false;
     try {
+      if (finalizer() != null && !obs.hasFinalizer(finalizer())) {
+        currentStage = "";
+        resources.addFinalizer(ref, finalizer());
+      }
       reconcile(obs);
     } catch (ActivityFailure failure) {
       recordFailure(failure);
@@ -264,7 +263,6 @@ public abstract class ReconcilingWorkflow {
   private void runTeardown(Observation obs) {
     if (finalizer() == null || !obs.hasFinalizer(finalizer())) {
       // Nothing of ours holds the object; Kubernetes garbage-collects owned children.
-      wakeUp = false;
       Workflow.await(MIN_BACKOFF, () -> wakeUp);
       return;
     }

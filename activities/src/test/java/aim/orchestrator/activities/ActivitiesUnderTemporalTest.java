@@ -35,7 +35,6 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -141,9 +140,6 @@ class ActivitiesUnderTemporalTest {
    * so an unchanged progress is "changed" forever.
    */
   @Test
-  @Disabled(
-      "bug: writeStatus compares JsonNodes type-sensitively; Integer vs Long values never compare"
-          + " equal")
   void writingTheSameDownloadProgressTwiceWritesOnce() {
     AIMArtifact artifact = cluster.create(Fixtures.artifact(NS, "a1", SOURCE_URI, "1Gi", null));
     StageResult download = caches.artifactDownload(ref(artifact));

@@ -159,7 +159,13 @@ public abstract class ReconcilingWorkflow {
     } catch (ActivityFailure failure) {
       recordFailure(failure);
     }
-    write(completedPass());
+    try {
+      write(completedPass());
+    } catch (ActivityFailure failure) {
+      // The status could not be written even after retries; the next pass tries again.
+      log.warn("{}: status write failed: {}", ref, failure.getMessage());
+      return false;
+    }
     return completedPass() && allReady();
   }
 

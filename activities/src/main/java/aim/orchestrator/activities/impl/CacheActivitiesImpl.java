@@ -249,10 +249,7 @@ public class CacheActivitiesImpl implements CacheActivities {
         DependencyType.DOWNSTREAM,
         () -> {
           AIMArtifact artifact = kube.current(ref, AIMArtifact.class);
-          long size = Sizes.bytes(artifact.getSpec().size);
-          if (size <= 0 && artifact.getStatus() != null && artifact.getStatus().discoveredSizeBytes != null) {
-            size = artifact.getStatus().discoveredSizeBytes;
-          }
+          long size = sizeOf(artifact);
           if (size <= 0) {
             return StageResult.of(
                 ComponentHealth.error(
@@ -309,7 +306,7 @@ public class CacheActivitiesImpl implements CacheActivities {
           }
           String jobName = DerivedNames.artifactDownloadJob(artifact.getMetadata().getName(), artifact.getMetadata().getUid());
           Job job = kube.client().batch().v1().jobs().inNamespace(ref.namespace()).withName(jobName).get();
-          long size = Sizes.bytes(artifact.getSpec().size);
+          long size = sizeOf(artifact);
           if (job == null) {
             var rc = runtimeConfigs.resolve(artifact.getSpec().runtimeConfigName, ref.namespace()).merged();
             String pvcName = DerivedNames.artifactPvc(artifact.getMetadata().getName(), artifact.getMetadata().getUid());
@@ -330,6 +327,15 @@ public class CacheActivitiesImpl implements CacheActivities {
           int pct = size > 0 ? (int) Math.min(99, done * 100 / size) : 0;
           return progress(ComponentHealth.of("DownloadJob", AIMStatus.Progressing, "Downloading", "Downloading with Job " + jobName, DependencyType.DOWNSTREAM), size, done, pct + "%", "Downloading");
         });
+  }
+
+  /** The artifact's size in bytes: {@code spec.size}, else the discovered size, else 0 (unknown). */
+  static long sizeOf(AIMArtifact artifact) {
+    long size = Sizes.bytes(artifact.getSpec().size);
+    if (size <= 0 && artifact.getStatus() != null && artifact.getStatus().discoveredSizeBytes != null) {
+      size = artifact.getStatus().discoveredSizeBytes;
+    }
+    return size;
   }
 
   private static StageResult progress(ComponentHealth h, long total, long done, String display, String message) {

@@ -125,14 +125,27 @@ public class ResourceActivitiesImpl implements ResourceActivities {
           if (!rc.found()) {
             return StageResult.none();
           }
+          // AIMArtifact's status has no resolvedRuntimeConfig field (as in the reference); the others do.
+          Map<String, Object> fields =
+              "AIMArtifact".equals(ref.kind()) ? Map.of() : Map.of("resolvedRuntimeConfig", rc.reference());
           return new StageResult(
               List.of(
                   ComponentHealth.ready(
                       "RuntimeConfig", "Resolved", "Using runtime config " + rc.name(), DependencyType.UPSTREAM)),
-              Map.of("resolvedRuntimeConfig", rc.reference()),
+              fields,
               rc.reference(),
               null);
         });
+  }
+
+  /** JSON equality where numbers compare by value: 5 (int, from a workflow payload) equals 5 (long, stored). */
+  static boolean sameJson(JsonNode a, JsonNode b) {
+    if (a == null || b == null) {
+      return a == b;
+    }
+    return a.equals(
+        (x, y) -> x.isNumber() && y.isNumber() ? x.decimalValue().compareTo(y.decimalValue()) : x.equals(y) ? 0 : 1,
+        b);
   }
 
   @Override
@@ -154,7 +167,7 @@ public class ResourceActivitiesImpl implements ResourceActivities {
                   || status.path("observedGeneration").asLong(-1) != write.observedGeneration();
           for (var e : write.fields().entrySet()) {
             JsonNode value = e.getValue() == null ? null : json.convertValue(e.getValue(), JsonNode.class);
-            if (!Objects.equals(value, status.get(e.getKey()))) {
+            if (!sameJson(value, status.get(e.getKey()))) {
               changed = true;
               if (value == null) {
                 status.remove(e.getKey());

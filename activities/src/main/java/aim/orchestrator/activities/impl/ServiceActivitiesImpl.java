@@ -543,6 +543,16 @@ public class ServiceActivitiesImpl implements ServiceActivities {
           if (routing != null && routing.annotations != null) {
             annotations.putAll(routing.annotations);
           }
+          HTTPRoute existing = kube.client().resources(HTTPRoute.class).inNamespace(ns).withName(name).get();
+          if (existing != null && !Owners.ownedBy(existing, svc.getMetadata().getUid())) {
+            return StageResult.of(
+                ComponentHealth.error(
+                    "HTTPRoute",
+                    ErrorCategory.INVALID_SPEC,
+                    "InvalidSpec",
+                    "HTTPRoute " + name + " exists and belongs to someone else",
+                    DependencyType.DOWNSTREAM));
+          }
           HTTPRoute desired = HttpRouteRenderer.render(svc, name, inferenceService, gateway, path, timeout, annotations);
           HTTPRoute applied = kube.apply(desired);
           AIMServiceStatus.Routing routingStatus = new AIMServiceStatus.Routing();

@@ -42,7 +42,6 @@ import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -644,8 +643,6 @@ class CacheActivitiesImplTest {
      * progress of a finished download stays 0 %.
      */
     @Test
-    @Disabled(
-        "bug: artifactDownload ignores status.discoveredSizeBytes, which artifactStorage uses")
     void theDownloadExpectsTheDiscoveredSizeWhenTheSpecHasNone() {
       AIMArtifact a = cluster.create(Fixtures.artifact(NS, ARTIFACT, SOURCE_URI, null, null));
       AIMArtifactStatus discovered = new AIMArtifactStatus();

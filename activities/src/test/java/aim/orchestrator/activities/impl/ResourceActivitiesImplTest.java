@@ -39,7 +39,6 @@ import java.time.ZoneOffset;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -508,9 +507,6 @@ class ResourceActivitiesImplTest {
      * with an IllegalArgumentException (retried, never succeeds).
      */
     @Test
-    @Disabled(
-        "bug: runtimeConfig() returns resolvedRuntimeConfig, which AIMArtifactStatus lacks;"
-            + " writeStatus then throws")
     void theRuntimeConfigStageResultCanBeWrittenToAnArtifact() {
       cluster.create(Fixtures.clusterRuntimeConfig("default", new AIMRuntimeConfigCommon()));
       AIMArtifact artifact =

@@ -55,7 +55,6 @@ import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReferenceBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -947,7 +946,6 @@ class ServiceActivitiesImplTest {
      * Kubernetes garbage collection).
      */
     @Test
-    @Disabled("bug: applyHttpRoute overwrites and adopts an HTTPRoute it does not own")
     void leavesAnHttpRouteOfSomeoneElseAlone() {
       HTTPRoute foreign =
           new HTTPRouteBuilder()

@@ -36,7 +36,7 @@ public final class DevMode {
     DevEnvironment env = DevEnvironment.start(temporalPort, kubePort, SimulatorOptions.defaults());
     closeables.add(env);
     env.writeKubeconfig(kubeconfig);
-    System.out.printf("%n[dev] Temporal:   %s (Temporal CLI: temporal --address %s workflow list)%n", env.temporalTarget(), env.temporalTarget());
+    System.out.printf("%n[dev] Temporal:   %s (Temporal CLI: temporal --address %s workflow describe --workflow-id AIMService/ml-team/qwen3-chat)%n", env.temporalTarget(), env.temporalTarget());
     System.out.printf("[dev] Kubernetes: %s (kubectl --kubeconfig %s get aimservices -A)%n%n", env.kubernetes().url(), kubeconfig);
 
     // The starter is a separate JVM: start it first so it boots while the worker does.

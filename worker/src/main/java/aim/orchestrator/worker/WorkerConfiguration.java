@@ -32,7 +32,7 @@ public class WorkerConfiguration {
             ? Config.autoConfigure(null)
             : Config.fromKubeconfig(null, Files.readString(Path.of(props.kubeconfig())), props.kubeconfig());
     config.setRequestRetryBackoffLimit(3);
-    config.setMaxConcurrentRequests(props.kubernetesQps() * 2);
+    config.setMaxConcurrentRequests(props.kubernetesMaxConcurrentRequests());
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 

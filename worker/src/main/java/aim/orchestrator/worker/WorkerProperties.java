@@ -14,7 +14,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param workflowTasks concurrent workflow tasks
  * @param kubernetesActivities concurrent Kubernetes activities
  * @param stickyExecution false only against Temporal's Java test server
- * @param kubernetesQps client-side rate limit on Kubernetes calls
+ * @param kubernetesMaxConcurrentRequests at most this many Kubernetes API requests in flight per worker process
  */
 @ConfigurationProperties("aim.worker")
 public record WorkerProperties(
@@ -25,4 +25,4 @@ public record WorkerProperties(
     @DefaultValue("50") int workflowTasks,
     @DefaultValue("20") int kubernetesActivities,
     @DefaultValue("true") boolean stickyExecution,
-    @DefaultValue("20") int kubernetesQps) {}
+    @DefaultValue("40") int kubernetesMaxConcurrentRequests) {}

@@ -43,6 +43,7 @@ public abstract class ReconcilingWorkflow {
 
   protected ResourceRef ref;
   private boolean wakeUp;
+  private ResourceEvent latestEvent;
   private int passes;
   private String phase = "starting";
   private long observedGeneration;
@@ -83,6 +84,11 @@ public abstract class ReconcilingWorkflow {
         continue;
       }
       if (!obs.exists()) {
+        if (latestEvent != null && !latestEvent.deleting() && !latestEvent.uid().equals(ref.uid())) {
+          // A new object with this name announced itself while the old one went away: serve it in a fresh run.
+          continueAsNew(ref.withUid(latestEvent.uid()));
+          return;
+        }
         log.info("{} is gone; workflow ends", ref);
         phase = "gone";
         return;
@@ -95,9 +101,7 @@ public abstract class ReconcilingWorkflow {
         continueAsNew(ref.withUid(obs.uid()));
         return;
       }
-      if (obs.paused()) {
-        phase = "paused";
-      } else if (obs.deleting()) {
+      if (obs.deleting()) {
         phase = "deleting";
         try {
           runTeardown(obs);
@@ -107,6 +111,9 @@ public abstract class ReconcilingWorkflow {
           backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }
         // The finalizer is gone, so Kubernetes removes the object; the next observe ends the loop.
+      } else if (obs.paused()) {
+        // Paused: leave the resource untouched (teardown on deletion still runs, as in the reference).
+        phase = "paused";
       } else {
         phase = "reconciling";
         boolean steady = pass(obs);
@@ -118,7 +125,7 @@ public abstract class ReconcilingWorkflow {
         }
         Workflow.await(wait, () -> wakeUp);
       }
-      if (obs.paused()) {
+      if (obs.paused() && !obs.deleting()) {
         Workflow.await(RESYNC, () -> wakeUp);
       }
       if (Workflow.getInfo().getHistoryLength() > MAX_HISTORY || Workflow.getInfo().isContinueAsNewSuggested()) {
@@ -133,6 +140,9 @@ public abstract class ReconcilingWorkflow {
 
   /** Signal handler body: any event is a reason to look again. */
   protected final void onEvent(ResourceEvent event) {
+    if (event != null && event.uid() != null) {
+      latestEvent = event;
+    }
     wakeUp = true;
   }
 
@@ -239,13 +249,8 @@ public abstract class ReconcilingWorkflow {
     AIMStatus root = e.status();
     List<ConditionSpec> conditions = e.conditions();
     if (!passComplete && !e.blocked() && root == AIMStatus.Ready) {
-      if (lastWrite != null || !previousComponents.isEmpty()) {
-        // Mid-pass and everything so far is Ready: the end of the pass writes the real outcome.
-        return;
-      }
-      // The very first pass: never claim Ready before every stage has run.
-      root = AIMStatus.Progressing;
-      conditions = replaceReady(conditions, "Progressing", "Waiting for the remaining lifecycle stages");
+      // Mid-pass and everything so far is Ready: never claim Ready early; the end of the pass writes the outcome.
+      return;
     }
     displayStatus = StatusValues.display(ref.kind(), root);
     StatusWrite w =
@@ -256,14 +261,6 @@ public abstract class ReconcilingWorkflow {
     }
     resources.writeStatus(w);
     lastWrite = w;
-  }
-
-  private static List<ConditionSpec> replaceReady(List<ConditionSpec> conditions, String reason, String message) {
-    List<ConditionSpec> out = new ArrayList<>();
-    for (ConditionSpec c : conditions) {
-      out.add(StatusEngine.READY.equals(c.type()) ? ConditionSpec.isFalse(StatusEngine.READY, reason, message) : c);
-    }
-    return out;
   }
 
   private void runTeardown(Observation obs) {

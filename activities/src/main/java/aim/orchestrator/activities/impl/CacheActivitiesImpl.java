@@ -348,7 +348,10 @@ public class CacheActivitiesImpl implements CacheActivities {
     d.message = message;
     Map<String, Object> fields = new LinkedHashMap<>();
     fields.put("progress", p);
-    fields.put("download", d);
+    if (!h.state().equals(aim.orchestrator.model.AIMStatus.Progressing)) {
+      // While the download runs, status.download belongs to the downloader (protocol, attempt, message).
+      fields.put("download", d);
+    }
     return new StageResult(List.of(h), fields, null, null);
   }
 }

@@ -25,7 +25,9 @@ public class ModelWorkflowImpl extends ReconcilingWorkflow implements ModelWorkf
     if (!stage("ImageMetadata", () -> model.imageMetadata(ref))) {
       return;
     }
-    if (!stage("ServiceTemplates", () -> model.templates(ref))) {
+    if (!stage(
+        "AIMClusterModel".equals(ref.kind()) ? "ClusterServiceTemplates" : "ServiceTemplates",
+        () -> model.templates(ref))) {
       return;
     }
     done();

@@ -22,7 +22,8 @@ public class TemplateWorkflowImpl extends ReconcilingWorkflow implements Templat
     if (!stage("RuntimeConfig", () -> resources.runtimeConfig(ref))) {
       return;
     }
-    if (!stage("Model", () -> template.model(ref))) {
+    if (!stage(
+        "AIMClusterServiceTemplate".equals(ref.kind()) ? "ClusterModel" : "Model", () -> template.model(ref))) {
       return;
     }
     if (!stage("GPU", () -> template.gpu(ref))) {

@@ -37,6 +37,8 @@ public abstract class ReconcilingWorkflow {
   private static final Duration MAX_BACKOFF = Duration.ofSeconds(5);
   private static final Duration RESYNC = Duration.ofSeconds(60);
   private static final int MAX_HISTORY = 4_000;
+  /** Change ID: no mid-pass status write on a run's first pass either (docs/workflows.md, change-ID log). */
+  static final String QUIET_FIRST_PASS = "quiet-first-pass";
 
   protected final Logger log = Workflow.getLogger(getClass());
   protected final ResourceActivities resources = ActivityStubs.resources();
@@ -250,7 +252,13 @@ public abstract class ReconcilingWorkflow {
     List<ConditionSpec> conditions = e.conditions();
     if (!passComplete && !e.blocked() && root == AIMStatus.Ready) {
       // Mid-pass and everything so far is Ready: never claim Ready early; the end of the pass writes the outcome.
-      return;
+      // Runs recorded before this change wrote "Progressing" once on their very first pass (change-ID log).
+      boolean quietFirstPass = Workflow.getVersion(QUIET_FIRST_PASS, Workflow.DEFAULT_VERSION, 1) >= 1;
+      if (quietFirstPass || lastWrite != null || !previousComponents.isEmpty()) {
+        return;
+      }
+      root = AIMStatus.Progressing;
+      conditions = replaceReady(conditions, "Progressing", "Waiting for the remaining lifecycle stages");
     }
     displayStatus = StatusValues.display(ref.kind(), root);
     StatusWrite w =
@@ -261,6 +269,14 @@ public abstract class ReconcilingWorkflow {
     }
     resources.writeStatus(w);
     lastWrite = w;
+  }
+
+  private static List<ConditionSpec> replaceReady(List<ConditionSpec> conditions, String reason, String message) {
+    List<ConditionSpec> out = new ArrayList<>();
+    for (ConditionSpec c : conditions) {
+      out.add(StatusEngine.READY.equals(c.type()) ? ConditionSpec.isFalse(StatusEngine.READY, reason, message) : c);
+    }
+    return out;
   }
 
   private void runTeardown(Observation obs) {

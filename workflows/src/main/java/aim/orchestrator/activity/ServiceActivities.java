@@ -34,4 +34,7 @@ public interface ServiceActivities {
 
   /** Teardown: deletes the service's dedicated caches and its template caches that are not Ready. */
   void deleteTemplateCaches(ResourceRef service);
+
+  /** Teardown: deletes the templates derived for the service's overrides (owned by it). */
+  void deleteDerivedTemplates(ResourceRef service);
 }

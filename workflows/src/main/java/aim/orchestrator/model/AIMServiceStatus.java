@@ -21,6 +21,9 @@ public class AIMServiceStatus implements HasConditions {
   public Cache cache;
   public Runtime runtime;
 
+  /** How the template was chosen: the outcome, and each candidate's fate (this project's addition). */
+  public TemplateSelection templateSelection;
+
   @Override
   public List<io.fabric8.kubernetes.api.model.Condition> conditions() {
     return conditions;
@@ -46,6 +49,28 @@ public class AIMServiceStatus implements HasConditions {
   public static class Cache {
     public AIMResolvedReference templateCacheRef;
     public Integer retryAttempts;
+  }
+
+  /** The outcome of template resolution, so {@code kubectl describe} explains the choice. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class TemplateSelection {
+    /** Explicit, ModelDefault, Derived, Selected, or why nothing was selected. */
+    public String outcome;
+
+    public String message;
+    public java.util.List<Candidate> candidates;
+  }
+
+  /** One candidate template and what auto-selection did with it. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Candidate {
+    public String name;
+    public String scope;
+    /** Availability, Optimization, Overrides, GPU, Scope or Scoring. */
+    public String stage;
+    /** Selected, Rejected, Outscored or Tied. */
+    public String result;
+    public String reason;
   }
 
   /** Replica facts. */

@@ -51,10 +51,12 @@ public class ServiceActivitiesImpl implements ServiceActivities {
 
   private final Kube kube;
   private final RuntimeConfigs runtimeConfigs;
+  private final TemplateResolver templates;
 
   public ServiceActivitiesImpl(Kube kube) {
     this.kube = kube;
     this.runtimeConfigs = new RuntimeConfigs(kube);
+    this.templates = new TemplateResolver(kube);
   }
 
   // ---- model -------------------------------------------------------------------------------------------------
@@ -177,86 +179,7 @@ public class ServiceActivitiesImpl implements ServiceActivities {
   @Override
   public StageResult resolveTemplate(ResourceRef ref, AIMResolvedReference model) {
     return Kube.stage(
-        "Template",
-        DependencyType.UPSTREAM,
-        () -> {
-          AIMService svc = kube.current(ref, AIMService.class);
-          String ns = ref.namespace();
-          var tref = svc.getSpec().template;
-          if (tref != null && tref.name != null && !tref.name.isEmpty()) {
-            AIMServiceTemplate t = kube.aim(AIMServiceTemplate.class).inNamespace(ns).withName(tref.name).get();
-            if (t != null) {
-              return templateHealth(t, t.getStatus(), AIMScope.Namespace);
-            }
-            AIMClusterServiceTemplate ct = kube.aim(AIMClusterServiceTemplate.class).withName(tref.name).get();
-            if (ct != null) {
-              return templateHealth(ct, ct.getStatus(), AIMScope.Cluster);
-            }
-            return StageResult.of(
-                ComponentHealth.error(
-                    "Template",
-                    ErrorCategory.MISSING_UPSTREAM,
-                    "TemplateNotFound",
-                    "AIMServiceTemplate or AIMClusterServiceTemplate \"" + tref.name + "\" not found",
-                    DependencyType.UPSTREAM));
-          }
-          return autoSelect(svc, model);
-        });
-  }
-
-  /**
-   * A first, simple auto-selection: Ready templates of the model, namespace scope before cluster scope, optimized
-   * ones unless {@code allowUnoptimized}; exactly one must remain, else the choice is ambiguous.
-   */
-  private StageResult autoSelect(AIMService svc, AIMResolvedReference model) {
-    String ns = svc.getMetadata().getNamespace();
-    boolean allowUnoptimized = svc.getSpec().template != null && Boolean.TRUE.equals(svc.getSpec().template.allowUnoptimized);
-    List<HasMetadata> all = new ArrayList<>();
-    if (model.scope == AIMScope.Namespace) {
-      kube.aim(AIMServiceTemplate.class).inNamespace(ns).list().getItems().stream()
-          .filter(t -> model.name.equals(t.getSpec().modelName))
-          .forEach(all::add);
-    } else {
-      kube.aim(AIMClusterServiceTemplate.class).list().getItems().stream()
-          .filter(t -> model.name.equals(t.getSpec().modelName))
-          .forEach(all::add);
-    }
-    List<HasMetadata> ready =
-        all.stream().filter(t -> statusOf(t) != null && statusOf(t).status == ResourceStatusValue.Ready).toList();
-    if (ready.isEmpty()) {
-      return StageResult.of(
-          ComponentHealth.of(
-              "Template",
-              AIMStatus.Progressing,
-              all.isEmpty() ? "TemplateNotFound" : "TemplateNotReady",
-              all.isEmpty() ? "No template found for service" : "Templates exist but none is Ready yet",
-              DependencyType.UPSTREAM));
-    }
-    List<HasMetadata> usable =
-        ready.stream()
-            .filter(t -> allowUnoptimized || "optimized".equals(profileType(t)))
-            .sorted(Comparator.comparing(t -> t.getMetadata().getName()))
-            .toList();
-    if (usable.isEmpty()) {
-      return StageResult.of(
-          ComponentHealth.of(
-              "Template",
-              AIMStatus.Progressing,
-              "TemplateNotFound",
-              ready.size() + " unoptimized template(s) filtered out. Set allowUnoptimized to use them.",
-              DependencyType.UPSTREAM));
-    }
-    if (usable.size() > 1) {
-      return StageResult.of(
-          ComponentHealth.of(
-              "Template",
-              AIMStatus.Progressing,
-              "TemplateSelectionAmbiguous",
-              "Multiple templates (" + usable.size() + ") satisfy model " + model.name + "; set template.name",
-              DependencyType.UPSTREAM));
-    }
-    HasMetadata t = usable.get(0);
-    return templateHealth(t, statusOf(t), t instanceof AIMServiceTemplate ? AIMScope.Namespace : AIMScope.Cluster);
+        "Template", DependencyType.UPSTREAM, () -> templates.resolve(kube.current(ref, AIMService.class), model));
   }
 
   private static AIMServiceTemplateStatus statusOf(HasMetadata t) {
@@ -265,34 +188,6 @@ public class ServiceActivitiesImpl implements ServiceActivities {
 
   private static AIMServiceTemplateSpecCommon specOf(HasMetadata t) {
     return t instanceof AIMServiceTemplate nt ? nt.getSpec() : ((AIMClusterServiceTemplate) t).getSpec();
-  }
-
-  private static String profileType(HasMetadata t) {
-    var s = statusOf(t);
-    if (s != null && s.profile != null && s.profile.metadata != null && s.profile.metadata.type != null) {
-      return s.profile.metadata.type;
-    }
-    var spec = specOf(t);
-    return spec.type == null ? "unoptimized" : spec.type.name();
-  }
-
-  private StageResult templateHealth(HasMetadata t, AIMServiceTemplateStatus status, AIMScope scope) {
-    AIMStatus state = Health.of(status == null ? null : status.status);
-    AIMResolvedReference ref = reference(t, scope);
-    String name = t.getKind() + " " + t.getMetadata().getName();
-    return switch (state) {
-      case Ready -> new StageResult(
-          List.of(ComponentHealth.ready("Template", "Resolved", name + " is ready", DependencyType.UPSTREAM)),
-          Map.of("resolvedTemplate", ref),
-          ref,
-          null);
-      case NotAvailable -> StageResult.of(
-          ComponentHealth.of("Template", AIMStatus.NotAvailable, "TemplateNotAvailable", name + " is NotAvailable: the cluster lacks its GPU", DependencyType.UPSTREAM));
-      case Failed, Degraded -> StageResult.of(
-          ComponentHealth.of("Template", AIMStatus.Failed, "TemplateNotReady", name + " is " + state, DependencyType.UPSTREAM));
-      default -> StageResult.of(
-          ComponentHealth.of("Template", AIMStatus.Progressing, "TemplateNotReady", name + " is " + state, DependencyType.UPSTREAM));
-    };
   }
 
   // ---- cache -------------------------------------------------------------------------------------------------
@@ -634,6 +529,19 @@ public class ServiceActivitiesImpl implements ServiceActivities {
             if (dedicated || !ready) {
               kube.client().resource(cache).delete();
               log.info("deleted AIMTemplateCache {}/{} ({})", ref.namespace(), cache.getMetadata().getName(), dedicated ? "dedicated" : "not ready");
+            }
+          }
+        });
+  }
+
+  @Override
+  public void deleteDerivedTemplates(ResourceRef ref) {
+    Kube.run(
+        () -> {
+          for (AIMServiceTemplate t : kube.aim(AIMServiceTemplate.class).inNamespace(ref.namespace()).list().getItems()) {
+            if (Owners.ownedBy(t, ref.uid())) {
+              kube.client().resource(t).delete();
+              log.info("deleted derived AIMServiceTemplate {}/{}", ref.namespace(), t.getMetadata().getName());
             }
           }
         });

@@ -280,7 +280,7 @@ class ServiceActivitiesImplTest {
           .extracting(ComponentHealth::component, ComponentHealth::state, ComponentHealth::reason)
           .containsExactly("Template", AIMStatus.Ready, "Resolved");
       assertThat(result.resolved()).isEqualTo(expected);
-      assertThat(result.statusFields()).containsExactly(entry("resolvedTemplate", expected));
+      assertThat(result.statusFields()).containsEntry("resolvedTemplate", expected).containsKey("templateSelection");
     }
 
     @Test
@@ -318,6 +318,8 @@ class ServiceActivitiesImplTest {
 
     @Test
     void autoSelectionPicksTheOnlyReadyOptimizedTemplateOfTheModel() {
+      // Auto-selection only considers templates whose GPU the cluster's nodes carry.
+      cluster.client().nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("gpu-0").addToLabels("amd.com/gpu.device-id", "74a1").endMetadata().build()).create();
       AIMServiceTemplate chosen =
           cluster.create(Fixtures.template(NS, TEMPLATE, MODEL, ResourceStatusValue.Ready));
       cluster.create(
@@ -333,6 +335,8 @@ class ServiceActivitiesImplTest {
 
     @Test
     void autoSelectionWithTwoCandidatesIsAmbiguous() {
+      // Auto-selection only considers templates whose GPU the cluster's nodes carry.
+      cluster.client().nodes().resource(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName("gpu-0").addToLabels("amd.com/gpu.device-id", "74a1").endMetadata().build()).create();
       cluster.create(Fixtures.template(NS, TEMPLATE, MODEL, ResourceStatusValue.Ready));
       cluster.create(Fixtures.template(NS, TEMPLATE + "-b", MODEL, ResourceStatusValue.Ready));
       AIMService svc = cluster.create(Fixtures.serviceForModel(MODEL));

@@ -55,13 +55,19 @@ public class ServiceWorkflowImpl extends ReconcilingWorkflow implements ServiceW
     return Aim.FINALIZER_SERVICE;
   }
 
-  /** Reverse order of creation: route, InferenceService, then caches that are not worth keeping. */
+  /** Reverse order of creation: route, InferenceService, caches not worth keeping, derived templates. */
   @Override
   protected void teardown() {
     service.deleteHttpRoute(ref);
     service.deleteInferenceService(ref);
     service.deleteTemplateCaches(ref);
+    if (Workflow.getVersion(DELETE_DERIVED_TEMPLATES, Workflow.DEFAULT_VERSION, 1) >= 1) {
+      service.deleteDerivedTemplates(ref);
+    }
   }
+
+  /** Change ID: teardown also deletes derived templates (docs/workflows.md, change-ID log). */
+  static final String DELETE_DERIVED_TEMPLATES = "delete-derived-templates";
 
   @Override
   protected void continueAsNew(ResourceRef next) {

@@ -177,6 +177,7 @@ class ServiceWorkflowTest {
     order.verify(service).deleteHttpRoute(SVC);
     order.verify(service).deleteInferenceService(SVC);
     order.verify(service).deleteTemplateCaches(SVC);
+    order.verify(service).deleteDerivedTemplates(SVC);
     order.verify(resources).removeFinalizer(eq(SVC), eq(Aim.FINALIZER_SERVICE));
   }
 

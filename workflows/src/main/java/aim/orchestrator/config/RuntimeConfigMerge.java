@@ -3,6 +3,10 @@ package aim.orchestrator.config;
 import aim.orchestrator.model.AIMRoutingConfig;
 import aim.orchestrator.model.AIMRuntimeConfigCommon;
 import aim.orchestrator.model.AIMStorageConfig;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -29,18 +33,55 @@ public final class RuntimeConfigMerge {
     return out;
   }
 
-  /** Env lists merged by name; later lists win and keep the position of the first occurrence. */
+  /**
+   * Env lists merged by name; later lists win and keep the position of the first occurrence. {@code AIM_ENGINE_ARGS}
+   * values that are both JSON objects are deep-merged (later keys win), as the reference does.
+   */
   @SafeVarargs
   public static List<EnvVar> mergeEnv(List<EnvVar>... lists) {
     Map<String, EnvVar> byName = new LinkedHashMap<>();
     for (List<EnvVar> list : lists) {
       if (list != null) {
         for (EnvVar e : list) {
-          byName.put(e.getName(), e);
+          EnvVar old = byName.get(e.getName());
+          byName.put(e.getName(), ENGINE_ARGS.equals(e.getName()) && old != null ? mergeEngineArgs(old, e) : e);
         }
       }
     }
     return byName.isEmpty() ? null : new ArrayList<>(byName.values());
+  }
+
+  static final String ENGINE_ARGS = "AIM_ENGINE_ARGS";
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private static EnvVar mergeEngineArgs(EnvVar base, EnvVar over) {
+    if (base.getValue() == null || over.getValue() == null || base.getValueFrom() != null || over.getValueFrom() != null) {
+      return over;
+    }
+    try {
+      JsonNode a = JSON.readTree(base.getValue());
+      JsonNode b = JSON.readTree(over.getValue());
+      if (!(a instanceof ObjectNode ao) || !(b instanceof ObjectNode bo)) {
+        return over;
+      }
+      return new EnvVar(over.getName(), JSON.writeValueAsString(deepMerge(ao.deepCopy(), bo)), null);
+    } catch (JsonProcessingException e) {
+      return over; // not JSON: plain override
+    }
+  }
+
+  private static ObjectNode deepMerge(ObjectNode into, ObjectNode from) {
+    var it = from.fields();
+    while (it.hasNext()) {
+      var e = it.next();
+      JsonNode existing = into.get(e.getKey());
+      if (existing instanceof ObjectNode eo && e.getValue() instanceof ObjectNode fo) {
+        deepMerge(eo, fo);
+      } else {
+        into.set(e.getKey(), e.getValue());
+      }
+    }
+    return into;
   }
 
   private static AIMRuntimeConfigCommon migrate(AIMRuntimeConfigCommon in) {

@@ -35,12 +35,14 @@ public class ResourceActivitiesImpl implements ResourceActivities {
   private final RuntimeConfigs runtimeConfigs;
   private final Clock clock;
   private final KubernetesSerialization json;
+  private final ConditionEvents events;
 
   public ResourceActivitiesImpl(Kube kube, Clock clock) {
     this.kube = kube;
     this.runtimeConfigs = new RuntimeConfigs(kube);
     this.clock = clock;
     this.json = kube.client().getKubernetesSerialization();
+    this.events = new ConditionEvents(kube.client(), clock);
   }
 
   @Override
@@ -185,6 +187,7 @@ public class ResourceActivitiesImpl implements ResourceActivities {
           HasMetadata updated = json.convertValue(node, obj.getClass());
           kube.client().resource(updated).updateStatus();
           log.info("{} status {} (generation {})", write.ref(), write.status(), write.observedGeneration());
+          events.conditionTransitions(obj, existing, merged);
           return true;
         });
   }

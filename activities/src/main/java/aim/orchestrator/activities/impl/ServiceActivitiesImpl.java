@@ -70,6 +70,17 @@ public class ServiceActivitiesImpl implements ServiceActivities {
           AIMService svc = kube.current(ref, AIMService.class);
           var model = svc.getSpec().model;
           String ns = ref.namespace();
+          // Sticky: keep the resolved model while it exists and stays Ready.
+          AIMResolvedReference previous = svc.getStatus() == null ? null : svc.getStatus().resolvedModel;
+          if (previous != null) {
+            HasMetadata m =
+                previous.scope == AIMScope.Cluster
+                    ? kube.aim(AIMClusterModel.class).withName(previous.name).get()
+                    : kube.aim(AIMModel.class).inNamespace(ns).withName(previous.name).get();
+            if (m != null && isReady(m)) {
+              return modelHealth(m, previous.scope);
+            }
+          }
           if (model.name != null) {
             AIMModel m = kube.aim(AIMModel.class).inNamespace(ns).withName(model.name).get();
             if (m != null) {
@@ -143,6 +154,11 @@ public class ServiceActivitiesImpl implements ServiceActivities {
     log.info("created AIMModel {}/{} for image {}", svc.getMetadata().getNamespace(), name, image);
     return StageResult.of(
         ComponentHealth.of("Model", AIMStatus.Pending, "CreatingModel", "Created AIMModel " + name, DependencyType.DOWNSTREAM));
+  }
+
+  private static boolean isReady(HasMetadata model) {
+    AIMModelStatus status = model instanceof AIMModel m ? m.getStatus() : ((AIMClusterModel) model).getStatus();
+    return status != null && status.status == ResourceStatusValue.Ready;
   }
 
   private StageResult modelHealth(HasMetadata model, AIMScope scope) {

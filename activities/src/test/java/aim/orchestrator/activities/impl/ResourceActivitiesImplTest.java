@@ -360,6 +360,32 @@ class ResourceActivitiesImplTest {
     }
 
     @Test
+    void conditionTransitionsBecomeEventsWithoutDuplicates() {
+      AIMService stored = storedService();
+      activities.writeStatus(write(stored, "Starting", starting, Map.of()));
+      activities.writeStatus(write(stored, "Starting", starting, Map.of()));
+      List<ConditionSpec> running =
+          List.of(
+              ConditionSpec.isTrue("ModelReady", "ModelResolved", "AIMModel qwen3 is ready"),
+              ConditionSpec.isTrue("InferenceServiceReady", "RuntimeReady", "ready"),
+              ConditionSpec.isTrue("Ready", "AllComponentsReady", "All components are ready"));
+      activities.writeStatus(write(read(stored), "Running", running, Map.of()));
+
+      var events =
+          cluster.client().v1().events().inNamespace(NS).list().getItems().stream()
+              .filter(e -> stored.getMetadata().getUid().equals(e.getInvolvedObject().getUid()))
+              .toList();
+      assertThat(events)
+          .extracting(e -> e.getType(), e -> e.getReason(), e -> e.getCount())
+          .containsExactlyInAnyOrder(
+              org.assertj.core.groups.Tuple.tuple("Warning", "CreatingRuntime", 1),
+              org.assertj.core.groups.Tuple.tuple("Warning", "Progressing", 1),
+              org.assertj.core.groups.Tuple.tuple("Normal", "RuntimeReady", 1),
+              org.assertj.core.groups.Tuple.tuple("Normal", "AllComponentsReady", 1));
+      assertThat(events).allSatisfy(e -> assertThat(e.getInvolvedObject().getKind()).isEqualTo("AIMService"));
+    }
+
+    @Test
     void writesStatusConditionsObservedGenerationAndFields() {
       AIMService stored = storedService();
 

@@ -1,5 +1,8 @@
 package aim.orchestrator.starter.watch;
 
+import aim.orchestrator.model.AIMClusterRuntimeConfig;
+import aim.orchestrator.model.AIMRuntimeConfig;
+import aim.orchestrator.model.Aim;
 import aim.orchestrator.model.AimKinds;
 import aim.orchestrator.workflow.ResourceEvent;
 import aim.orchestrator.workflow.ResourceRef;
@@ -17,7 +20,9 @@ import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -38,6 +43,9 @@ public final class WatchBridge implements AutoCloseable {
   private final WorkflowClient temporal;
   private final Duration resync;
   private final List<SharedIndexInformer<?>> informers = new ArrayList<>();
+  private final Map<Class<? extends HasMetadata>, SharedIndexInformer<? extends HasMetadata>> byKind = new ConcurrentHashMap<>();
+  private final Dependents dependents =
+      new Dependents(kind -> byKind.containsKey(kind) ? byKind.get(kind).getStore().list() : List.of());
 
   public WatchBridge(KubernetesClient kubernetes, WorkflowClient temporal, Duration resync) {
     this.kubernetes = kubernetes;
@@ -45,16 +53,141 @@ public final class WatchBridge implements AutoCloseable {
     this.resync = resync;
   }
 
-  /** Starts one informer per AIM kind that has a workflow, across all namespaces. */
+  /**
+   * Starts one informer per AIM kind across all namespaces, and informers on the objects workflows wait for
+   * (runtime configs, GPU nodes, InferenceServices, HTTPRoutes, cache PVCs and Jobs) so their changes wake the
+   * workflows that depend on them.
+   */
   public WatchBridge start() {
     for (Class<? extends HasMetadata> kind : AimKinds.ALL) {
-      if (Workflows.forKind(HasMetadata.getKind(kind)) == null) {
+      if (Workflows.forKind(HasMetadata.getKind(kind)) == null && !isRuntimeConfig(kind)) {
         continue;
       }
-      informers.add(inform(kind));
+      SharedIndexInformer<? extends HasMetadata> informer = inform(kind);
+      informers.add(informer);
+      byKind.put(kind, informer);
     }
-    log.info("watch bridge started: {} kinds", informers.size());
+    informers.add(kubernetes.nodes().inform(new NodeGpuHandler(), resync.toMillis()));
+    informers.add(
+        kubernetes
+            .genericKubernetesResources(INFERENCE_SERVICES)
+            .inAnyNamespace()
+            .inform(new OwnerHandler<>(), resync.toMillis()));
+    informers.add(
+        kubernetes
+            .resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class)
+            .inAnyNamespace()
+            .withLabel(Aim.LABEL_SERVICE)
+            .inform(new OwnerHandler<>(), resync.toMillis()));
+    informers.add(
+        kubernetes.persistentVolumeClaims().inAnyNamespace().withLabel(Aim.LABEL_CACHE_NAME).inform(new OwnerHandler<>(), resync.toMillis()));
+    informers.add(
+        kubernetes.batch().v1().jobs().inAnyNamespace().withLabel(Aim.LABEL_CACHE_NAME).inform(new OwnerHandler<>(), resync.toMillis()));
+    log.info("watch bridge started: {} informers", informers.size());
     return this;
+  }
+
+  static final io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext INFERENCE_SERVICES =
+      new io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext.Builder()
+          .withGroup("serving.kserve.io")
+          .withVersion("v1beta1")
+          .withKind("InferenceService")
+          .withPlural("inferenceservices")
+          .withNamespaced(true)
+          .build();
+
+  private static boolean isRuntimeConfig(Class<? extends HasMetadata> kind) {
+    return kind == AIMRuntimeConfig.class || kind == AIMClusterRuntimeConfig.class;
+  }
+
+  /** Wakes the workflows of everything that depends on a changed (or deleted) object. */
+  void wakeDependents(HasMetadata changed) {
+    List<HasMetadata> targets =
+        isRuntimeConfig(changed.getClass())
+            ? dependents.usingRuntimeConfig(changed.getMetadata().getName(), changed.getMetadata().getNamespace())
+            : dependents.of(changed);
+    for (HasMetadata target : targets) {
+      wake(target);
+    }
+  }
+
+  /** Signals a running workflow; never starts one (a dependent that has no workflow gets one from its own events). */
+  private void wake(HasMetadata target) {
+    if (Workflows.forKind(target.getKind()) == null) {
+      return;
+    }
+    deliver(target, false);
+  }
+
+  /** Wakes the AIM owner (controller reference) of a child object whose status changed. */
+  private final class OwnerHandler<T extends HasMetadata> implements ResourceEventHandler<T> {
+    @Override
+    public void onAdd(T obj) {}
+
+    @Override
+    public void onUpdate(T oldObj, T newObj) {
+      if (!Objects.equals(oldObj.getMetadata().getResourceVersion(), newObj.getMetadata().getResourceVersion())) {
+        wakeOwner(newObj);
+      }
+    }
+
+    @Override
+    public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+      wakeOwner(obj);
+    }
+
+    private void wakeOwner(HasMetadata child) {
+      if (child.getMetadata().getOwnerReferences() == null) {
+        return;
+      }
+      for (var owner : child.getMetadata().getOwnerReferences()) {
+        if (!owner.getApiVersion().startsWith(Aim.GROUP + "/") || Workflows.forKind(owner.getKind()) == null) {
+          continue;
+        }
+        ResourceRef ref = new ResourceRef(owner.getKind(), child.getMetadata().getNamespace(), owner.getName(), owner.getUid());
+        signal(ref, new ResourceEvent(owner.getUid(), 0, false));
+      }
+    }
+  }
+
+  /** Node GPU labels changed: templates that need a GPU re-check availability. */
+  private final class NodeGpuHandler implements ResourceEventHandler<io.fabric8.kubernetes.api.model.Node> {
+    @Override
+    public void onAdd(io.fabric8.kubernetes.api.model.Node node) {
+      if (hasGpuLabels(node)) {
+        dependents.gpuTemplates().forEach(WatchBridge.this::wake);
+      }
+    }
+
+    @Override
+    public void onUpdate(io.fabric8.kubernetes.api.model.Node oldNode, io.fabric8.kubernetes.api.model.Node newNode) {
+      if (!Objects.equals(gpuLabels(oldNode), gpuLabels(newNode))) {
+        dependents.gpuTemplates().forEach(WatchBridge.this::wake);
+      }
+    }
+
+    @Override
+    public void onDelete(io.fabric8.kubernetes.api.model.Node node, boolean deletedFinalStateUnknown) {
+      if (hasGpuLabels(node)) {
+        dependents.gpuTemplates().forEach(WatchBridge.this::wake);
+      }
+    }
+  }
+
+  static Map<String, String> gpuLabels(io.fabric8.kubernetes.api.model.Node node) {
+    Map<String, String> out = new java.util.TreeMap<>();
+    if (node.getMetadata().getLabels() != null) {
+      node.getMetadata().getLabels().forEach((k, v) -> {
+        if (k.contains("amd.com/gpu")) {
+          out.put(k, v);
+        }
+      });
+    }
+    return out;
+  }
+
+  private static boolean hasGpuLabels(io.fabric8.kubernetes.api.model.Node node) {
+    return !gpuLabels(node).isEmpty();
   }
 
   private <T extends HasMetadata> SharedIndexInformer<T> inform(Class<T> kind) {
@@ -64,6 +197,9 @@ public final class WatchBridge implements AutoCloseable {
           @Override
           public void onAdd(T obj) {
             deliver(obj, true);
+            if (isRuntimeConfig(obj.getClass())) {
+              wakeDependents(obj);
+            }
           }
 
           @Override
@@ -75,11 +211,16 @@ public final class WatchBridge implements AutoCloseable {
             if (resynced || specChanged || deleting || uidChanged) {
               deliver(newObj, true);
             }
+            if (!resynced) {
+              // Runtime configs have no workflow: any change of theirs matters to their users.
+              wakeDependents(newObj);
+            }
           }
 
           @Override
           public void onDelete(T obj, boolean deletedFinalStateUnknown) {
             deliver(obj, false);
+            wakeDependents(obj);
           }
         };
     return AimKinds.namespaced(kind)
@@ -98,9 +239,13 @@ public final class WatchBridge implements AutoCloseable {
     ResourceRef ref = new ResourceRef(kind, md.getNamespace(), md.getName(), md.getUid());
     ResourceEvent event =
         new ResourceEvent(md.getUid(), md.getGeneration() == null ? 0 : md.getGeneration(), md.getDeletionTimestamp() != null);
+    if (!startIfMissing) {
+      signal(ref, event);
+      return;
+    }
     String id = WorkflowIds.of(ref);
     try {
-      if (startIfMissing) {
+      {
         WorkflowStub stub =
             temporal.newUntypedWorkflowStub(
                 workflow.getSimpleName(),
@@ -110,15 +255,23 @@ public final class WatchBridge implements AutoCloseable {
                     .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
                     .build());
         stub.signalWithStart("observe", new Object[] {event}, new Object[] {ref});
-      } else {
-        temporal.newUntypedWorkflowStub(id).signal("observe", event);
       }
       log.debug("signalled {} (generation {}, deleting {})", id, event.generation(), event.deleting());
-    } catch (io.temporal.client.WorkflowNotFoundException e) {
-      log.debug("{} has no running workflow", id);
     } catch (RuntimeException e) {
       // The next resync delivers it again; the workflow re-reads Kubernetes either way.
       log.warn("could not signal {}: {}", id, e.toString());
+    }
+  }
+
+  /** Signals a running workflow; a workflow that is not running is left alone. */
+  private void signal(ResourceRef ref, ResourceEvent event) {
+    String id = WorkflowIds.of(ref);
+    try {
+      temporal.newUntypedWorkflowStub(id).signal("observe", event);
+    } catch (io.temporal.client.WorkflowNotFoundException e) {
+      log.debug("{} has no running workflow", id);
+    } catch (RuntimeException e) {
+      log.debug("could not signal {}: {}", id, e.toString());
     }
   }
 

@@ -73,7 +73,7 @@ public final class DevMode {
     StatusPrinter printer = new StatusPrinter(env.client()).start();
     Path samples = root.resolve("k8s/samples");
     List<String> services = Samples.apply(env.client(), samples);
-    System.out.printf("[dev] applied %s%n", samples);
+    System.out.printf("[dev] applied %s (%.1f s after start)%n", samples, (System.nanoTime() - t0) / 1e9);
     for (String svc : services) {
       boolean running = printer.awaitRunning(svc, Duration.ofMinutes(5));
       double seconds = (System.nanoTime() - t0) / 1e9;

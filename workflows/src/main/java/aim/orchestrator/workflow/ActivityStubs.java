@@ -11,10 +11,11 @@ import io.temporal.workflow.Workflow;
 import java.time.Duration;
 
 /**
- * The one catalog of activity options. Kubernetes calls retry infrastructure errors with backoff (about a minute
- * in all); invalid specs, missing references, auth errors and replaced objects are not retried — they become
- * status. After the retries run out the workflow marks the resource Degraded and tries again on a timer, so an
- * API outage never loses a step.
+ * The one catalog of activity options. Kubernetes calls retry infrastructure errors with backoff — 4 attempts over
+ * about 7 s, which is the reference's 10 s grace period before an unreachable API turns a resource Degraded;
+ * invalid specs, missing references, auth errors and replaced objects are not retried — they become status. After
+ * the retries run out the workflow marks the resource Degraded ({@code DependenciesReachable=False}) and tries again
+ * on a timer, so an API outage never loses a step.
  */
 public final class ActivityStubs {
   static final RetryOptions KUBERNETES_RETRY =
@@ -22,7 +23,7 @@ public final class ActivityStubs {
           .setInitialInterval(Duration.ofSeconds(1))
           .setBackoffCoefficient(2.0)
           .setMaximumInterval(Duration.ofSeconds(20))
-          .setMaximumAttempts(6)
+          .setMaximumAttempts(4)
           .setDoNotRetry(ErrorTypes.nonRetryable())
           .build();
 

@@ -329,9 +329,15 @@ final class TemplateResolver {
         precision);
   }
 
+  /** At most this many candidates are listed in status (and so in the workflow history); the message counts all. */
+  static final int MAX_LISTED_CANDIDATES = 32;
+
   private static AIMServiceStatus.TemplateSelection selection(Selection s) {
     List<AIMServiceStatus.Candidate> candidates = new ArrayList<>();
-    for (var c : s.candidates()) {
+    // The chosen or tied candidates first, so they survive the cap.
+    List<Selection.CandidateResult> ordered = new ArrayList<>(s.candidates());
+    ordered.sort(java.util.Comparator.comparingInt(c -> "Rejected".equals(c.result()) ? 1 : 0));
+    for (var c : ordered.subList(0, Math.min(ordered.size(), MAX_LISTED_CANDIDATES))) {
       AIMServiceStatus.Candidate out = new AIMServiceStatus.Candidate();
       out.name = c.name();
       out.scope = c.scope().name();
@@ -340,7 +346,11 @@ final class TemplateResolver {
       out.reason = c.reason();
       candidates.add(out);
     }
-    return selection(s.outcome().name(), s.message(), candidates);
+    String message = s.message();
+    if (ordered.size() > MAX_LISTED_CANDIDATES) {
+      message += " (" + (ordered.size() - MAX_LISTED_CANDIDATES) + " more candidates not listed)";
+    }
+    return selection(s.outcome().name(), message, candidates);
   }
 
   private static AIMServiceStatus.TemplateSelection selection(

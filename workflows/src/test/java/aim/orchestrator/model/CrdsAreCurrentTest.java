@@ -19,10 +19,38 @@ import org.junit.jupiter.api.io.TempDir;
 class CrdsAreCurrentTest {
   private static final Path COMMITTED = Path.of("..", "k8s", "crds");
 
+  /**
+   * The generator sorts printer columns by JSON path; kubectl shows them in list order, and the reference lists
+   * Status first. Keep the order in which the model class declares them.
+   */
+  static io.fabric8.kubernetes.api.model.HasMetadata declaredColumnOrder(
+      io.fabric8.kubernetes.api.model.HasMetadata crd, String version) {
+    var def = (io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition) crd;
+    Class<? extends io.fabric8.kubernetes.api.model.HasMetadata> kind = AimKinds.byKind(def.getSpec().getNames().getKind());
+    List<String> declared =
+        java.util.Arrays.stream(kind.getAnnotationsByType(io.fabric8.crd.generator.annotation.AdditionalPrinterColumn.class))
+            .map(io.fabric8.crd.generator.annotation.AdditionalPrinterColumn::name)
+            .toList();
+    for (var v : def.getSpec().getVersions()) {
+      if (v.getAdditionalPrinterColumns() != null) {
+        v.getAdditionalPrinterColumns().sort(java.util.Comparator.comparingInt(c -> declared.indexOf(c.getName())));
+      }
+    }
+    return crd;
+  }
+
   @Test
   void committedCrdsMatchTheModel(@TempDir Path out) throws IOException {
     new CRDGenerator()
         .customResourceClasses(AimKinds.ALL)
+        .withPostProcessor(
+            new io.fabric8.crdv2.generator.CRDPostProcessor() {
+              @Override
+              public io.fabric8.kubernetes.api.model.HasMetadata process(
+                  io.fabric8.kubernetes.api.model.HasMetadata crd, String version) {
+                return declaredColumnOrder(crd, version);
+              }
+            })
         .forCRDVersions("v1")
         .withParallelGenerationEnabled(false)
         .inOutputDir(out.toFile())

@@ -121,7 +121,7 @@ class DevKubernetesApiKubectlTest {
     assertThat(all.exitCode()).as(all.toString()).isZero();
     // server-side printing: the CRD's printer columns, as on a real cluster
     assertThat(all.out().lines().findFirst().orElseThrow().split("\\s+"))
-        .containsExactly("NAMESPACE", "NAME", "AGE", "MODEL", "TEMPLATE", "REPLICAS", "STATUS");
+        .containsExactly("NAMESPACE", "NAME", "STATUS", "MODEL", "TEMPLATE", "REPLICAS", "AGE");
     assertThat(all.out()).containsPattern("(?m)^kubectl-test\\s+chat\\s");
 
     Result json = kubectl("get", "aimsvc", "-n", "kubectl-test", "-o", "json");

@@ -276,7 +276,7 @@ class DevKubernetesApiKubectlTest {
           .untilAsserted(
               () ->
                   assertThat(Files.readString(watchOut))
-                      .containsPattern("(?m)^chat\\s+\\S+\\s+m1\\s+Running\\s*$"));
+                      .containsPattern("(?m)^chat\\s+Running\\s+m1\\s+\\S+\\s*$"));
       assertThat(wait.waitFor(30, TimeUnit.SECONDS)).isTrue();
       assertThat(wait.exitValue()).isZero();
       assertThat(Files.readString(tmp.resolve("wait.out"))).contains("condition met");

@@ -2,9 +2,13 @@ package aim.orchestrator.dev.sim;
 
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.io.UncheckedIOException;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -25,8 +29,14 @@ import java.util.function.Supplier;
  *   <li>the volume provisioner: PersistentVolumeClaims become {@code Bound};
  *   <li>the Job controller and kubelet: Jobs get a Pod that runs (see {@link JobRunner}) and the
  *       Job becomes {@code Complete};
- *   <li>KServe: InferenceServices get running predictor Pods and become {@code Ready};
- *   <li>a Gateway API implementation: HTTPRoutes are {@code Accepted} by their parents.
+ *   <li>KServe: InferenceServices get running predictor Pods and become {@code Ready} — once the
+ *       claims they mount are bound and their images known, and unless a failure is injected (see
+ *       {@link PredictorGate});
+ *   <li>KServe's KEDA integration and KEDA: ScaledObjects and HPAs for autoscaled InferenceServices
+ *       (see {@link KedaController});
+ *   <li>a Gateway API implementation: Gateways are programmed, HTTPRoutes are {@code Accepted} by
+ *       existing parent Gateways; Gateway {@code aim-system/aim-gateway} is created at start, and
+ *       unless disabled a {@link DevGateway} serves the accepted routes on 127.0.0.1.
  * </ul>
  *
  * <p>Every simulated controller waits {@link SimulatorOptions#reactionDelay()} before reacting, is
@@ -39,10 +49,12 @@ public final class ClusterSimulator implements AutoCloseable {
   private static final long SYNC_TIMEOUT_SECONDS = 30;
 
   private final List<SimulatedController<?>> controllers;
+  private final DevGateway gateway;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private ClusterSimulator(List<SimulatedController<?>> controllers) {
+  private ClusterSimulator(List<SimulatedController<?>> controllers, DevGateway gateway) {
     this.controllers = controllers;
+    this.gateway = gateway;
   }
 
   /**
@@ -83,14 +95,26 @@ public final class ClusterSimulator implements AutoCloseable {
         client.getMasterUrl());
     List<String> nodes = ClusterFixtures.ensureNodes(client, options);
     ClusterFixtures.ensureStorageClass(client);
+    ensureDefaultGateway(client);
     Supplier<String> nodePicker = roundRobin(nodes);
 
-    List<SimulatedController<?>> controllers =
-        List.of(
-            new PvcBinder(client, options.reactionDelay()),
-            new JobController(client, options.reactionDelay(), jobRunners, nodePicker),
-            new InferenceServiceController(client, options.reactionDelay(), nodePicker),
-            new HttpRouteController(client, options.reactionDelay()));
+    Duration delay = options.reactionDelay();
+    PvcBinder pvcBinder = new PvcBinder(client, delay);
+    PredictorGate gate = new PredictorGate(client, options);
+    InferenceServiceController kserve =
+        new InferenceServiceController(client, delay, nodePicker, gate);
+    HttpRouteController routes = new HttpRouteController(client, delay);
+    GatewayController gateways = new GatewayController(client, delay);
+    // One watch per kind: secondary controllers follow the primary one's watch.
+    List<SimulatedController<?>> controllers = new ArrayList<>();
+    controllers.add(pvcBinder);
+    controllers.add(new JobController(client, delay, jobRunners, nodePicker));
+    controllers.add(kserve);
+    controllers.addAll(gate.triggers(kserve, pvcBinder, delay));
+    controllers.add(new KedaController(client, delay, kserve));
+    controllers.add(routes);
+    controllers.add(gateways);
+    controllers.addAll(routes.triggers(gateways, delay));
     List<SimulatedController<?>> running = new ArrayList<>();
     List<CompletableFuture<Void>> syncs = new ArrayList<>();
     for (SimulatedController<?> c : controllers) {
@@ -122,7 +146,38 @@ public final class ClusterSimulator implements AutoCloseable {
         ClusterFixtures.STORAGE_CLASS,
         running.stream().map(SimulatedController::name).toList(),
         options.reactionDelay().toMillis());
-    return new ClusterSimulator(List.copyOf(running));
+    return new ClusterSimulator(List.copyOf(running), startGateway(client, options));
+  }
+
+  private static void ensureDefaultGateway(KubernetesClient client) {
+    try {
+      GatewayController.ensureDefaultGateway(client);
+    } catch (KubernetesClientException e) {
+      // E.g. a real API server without the Gateway API CRDs.
+      LOG.warn("no default Gateway: {}", e.toString());
+    }
+  }
+
+  private static DevGateway startGateway(KubernetesClient client, SimulatorOptions options) {
+    if (options.gatewayPort() == SimulatorOptions.GATEWAY_DISABLED) {
+      return null;
+    }
+    try {
+      return DevGateway.start(client, options.gatewayPort());
+    } catch (UncheckedIOException e) {
+      // A busy port must not stop the dev mode; everything but the HTTP data plane still works.
+      LOG.warn("dev gateway disabled: {}", e.getCause().toString());
+      return null;
+    }
+  }
+
+  /**
+   * The port of the running {@link DevGateway}.
+   *
+   * @return the port, empty when the gateway is disabled or could not bind its port
+   */
+  public OptionalInt gatewayPort() {
+    return gateway == null ? OptionalInt.empty() : OptionalInt.of(gateway.port());
   }
 
   private static Supplier<String> roundRobin(List<String> nodes) {
@@ -138,6 +193,9 @@ public final class ClusterSimulator implements AutoCloseable {
   public void close() {
     if (!closed.compareAndSet(false, true)) {
       return;
+    }
+    if (gateway != null) {
+      gateway.close();
     }
     controllers.forEach(SimulatedController::close);
     LOG.info("stopped; simulated objects are left in place");

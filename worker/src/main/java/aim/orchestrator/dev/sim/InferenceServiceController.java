@@ -34,6 +34,11 @@ import java.util.function.Supplier;
  * pod-template-hash} and Pods of an older hash are replaced. The number of Pods is {@code
  * spec.predictor.minReplicas} (default and minimum 1). Pods are owned directly by the
  * InferenceService (no Deployment/ReplicaSet objects). Objects being deleted are not touched.
+ *
+ * <p>A {@link PredictorGate} can hold the predictor back (unbound claims, unknown images, injected
+ * failures): then the Pods show the problem, Events record it and the InferenceService reports
+ * {@code Ready=False} with its reason until it goes away; Pods are brought to the state of the
+ * moment, so a cleared problem turns them Running.
  */
 final class InferenceServiceController extends SimulatedController<GenericKubernetesResource> {
 
@@ -54,11 +59,16 @@ final class InferenceServiceController extends SimulatedController<GenericKubern
   private static final int DEFAULT_PORT = 8080;
 
   private final Supplier<String> nodePicker;
+  private final PredictorGate gate;
 
   InferenceServiceController(
-      KubernetesClient client, Duration reactionDelay, Supplier<String> nodePicker) {
+      KubernetesClient client,
+      Duration reactionDelay,
+      Supplier<String> nodePicker,
+      PredictorGate gate) {
     super("kserve", client, reactionDelay);
     this.nodePicker = nodePicker;
+    this.gate = gate;
   }
 
   @Override
@@ -68,7 +78,9 @@ final class InferenceServiceController extends SimulatedController<GenericKubern
 
   @Override
   protected boolean needsWork(GenericKubernetesResource isvc) {
-    return !SimSupport.isDeleting(isvc) && (!generationObserved(isvc) || !isReady(isvc));
+    // An injection annotation may break a Ready predictor, so such objects are always looked at.
+    return !SimSupport.isDeleting(isvc)
+        && (!generationObserved(isvc) || !isReady(isvc) || PredictorGate.hasInjection(isvc));
   }
 
   private static boolean generationObserved(GenericKubernetesResource isvc) {
@@ -97,15 +109,25 @@ final class InferenceServiceController extends SimulatedController<GenericKubern
   protected void reconcile(String namespace, String name) {
     var isvcs = client.genericKubernetesResources(CONTEXT).inNamespace(namespace);
     GenericKubernetesResource isvc = isvcs.withName(name).get();
-    if (isvc == null || !needsWork(isvc)) {
+    if (isvc == null || SimSupport.isDeleting(isvc)) {
+      return;
+    }
+    boolean serving = generationObserved(isvc) && isReady(isvc);
+    // Also asked when serving: relays enqueue serving objects whose owner gained an injection.
+    Optional<PredictorBlocker> blocker = gate.check(isvc, serving);
+    if (serving && blocker.isEmpty()) {
       return;
     }
     Map<String, Object> predictor = asMap(isvc.get("spec", "predictor"));
     int replicas = replicasOf(predictor);
     String revision =
         SimSupport.shortHash(client.getKubernetesSerialization().asJson(predictor), 10);
-    int running = rollOut(isvc, predictor, replicas, revision);
+    List<Pod> pods = rollOut(isvc, predictor, replicas, revision, blocker);
+    int running = pods.size();
     ensurePredictorService(isvc, predictor);
+    if (blocker.isPresent()) {
+      gate.recordEvents(isvc, blocker.get(), pods);
+    }
 
     Long generation = isvc.getMetadata().getGeneration();
     var result =
@@ -118,6 +140,14 @@ final class InferenceServiceController extends SimulatedController<GenericKubern
                 // back.
                 return false;
               }
+              if (blocker.isPresent()) {
+                Map<String, Object> status = blocker.get().isvcStatus(fresh, running);
+                if (SimJson.same(client, status, fresh.get("status"))) {
+                  return false;
+                }
+                fresh.setAdditionalProperty("status", status);
+                return true;
+              }
               if (generationObserved(fresh) && isReady(fresh)) {
                 return false;
               }
@@ -125,7 +155,15 @@ final class InferenceServiceController extends SimulatedController<GenericKubern
               return true;
             },
             fresh -> isvcs.resource(fresh));
-    if (result.written()) {
+    if (result.written() && blocker.isPresent()) {
+      log.info(
+          "InferenceService {}/{} is not Ready (generation {}, {} predictor Pod(s)): {}",
+          namespace,
+          name,
+          generation,
+          running,
+          blocker.get());
+    } else if (result.written()) {
       log.info(
           "InferenceService {}/{} is Ready (generation {}, {} predictor Pod(s), revision {}, url"
               + " {})",
@@ -138,16 +176,21 @@ final class InferenceServiceController extends SimulatedController<GenericKubern
     }
   }
 
-  /** Makes the predictor Pods match the current revision; returns how many are running. */
-  private int rollOut(
+  /**
+   * Makes the predictor Pods match the current revision and, when {@code blocker} is present, show
+   * its problem (else run); returns the Pods.
+   */
+  private List<Pod> rollOut(
       GenericKubernetesResource isvc,
       Map<String, Object> predictor,
       int replicas,
-      String revision) {
+      String revision,
+      Optional<PredictorBlocker> blocker) {
     String namespace = isvc.getMetadata().getNamespace();
     String name = isvc.getMetadata().getName();
     String uid = isvc.getMetadata().getUid();
     var pods = client.pods().inNamespace(namespace);
+    boolean schedulable = blocker.map(PredictorBlocker::scheduled).orElse(true);
     List<Pod> current = new ArrayList<>();
     for (Pod pod : pods.withLabel(ISVC_LABEL, name).list().getItems()) {
       boolean ours =
@@ -158,8 +201,15 @@ final class InferenceServiceController extends SimulatedController<GenericKubern
       if (SimSupport.isDeleting(pod)) {
         continue;
       }
-      if (ours && sameRevision && !PodStatuses.isTerminal(pod) && current.size() < replicas) {
-        current.add(pod);
+      // A Pod on a node cannot be unscheduled: when Pods must not schedule, it is replaced.
+      boolean placeable =
+          schedulable || pod.getSpec() == null || pod.getSpec().getNodeName() == null;
+      if (ours
+          && sameRevision
+          && placeable
+          && !PodStatuses.isTerminal(pod)
+          && current.size() < replicas) {
+        current.add(bringTo(pod, blocker));
       } else {
         // An older revision, a surplus replica, or a leftover of an earlier InferenceService of
         // the same name (the mock server has no garbage collector).
@@ -172,20 +222,71 @@ final class InferenceServiceController extends SimulatedController<GenericKubern
       }
     }
     for (int i = current.size(); i < replicas; i++) {
-      Pod created = createPredictorPod(isvc, predictor, revision);
+      Pod created = createPredictorPod(isvc, predictor, revision, blocker);
       current.add(created);
       log.info(
-          "InferenceService {}/{}: predictor Pod {} running on {}",
+          "InferenceService {}/{}: predictor Pod {} {} on {}",
           namespace,
           name,
           created.getMetadata().getName(),
-          created.getSpec().getNodeName());
+          created.getStatus().getPhase(),
+          Objects.requireNonNullElse(created.getSpec().getNodeName(), "no node (unschedulable)"));
     }
-    return current.size();
+    return current;
+  }
+
+  /**
+   * Moves a kept Pod to the state of the moment, as scheduler and kubelet would: binds it to a node
+   * if it now schedules, then rewrites its status if it shows another state.
+   */
+  private Pod bringTo(Pod pod, Optional<PredictorBlocker> blocker) {
+    String wanted = blocker.map(PredictorBlocker::podState).orElse(PredictorBlocker.RUNNING_STATE);
+    if (wanted.equals(PredictorBlocker.stateOf(pod))) {
+      return pod;
+    }
+    var pods = client.pods().inNamespace(pod.getMetadata().getNamespace());
+    String podName = pod.getMetadata().getName();
+    boolean scheduled = blocker.map(PredictorBlocker::scheduled).orElse(true);
+    Pod current = pod;
+    if (scheduled && pod.getSpec().getNodeName() == null) {
+      String node = nodePicker.get();
+      current =
+          pods.withName(podName)
+              .edit(
+                  p -> {
+                    p.getSpec().setNodeName(node);
+                    return p;
+                  });
+    }
+    var result =
+        SimSupport.writeStatus(
+            () -> pods.withName(podName).get(),
+            p -> {
+              if (wanted.equals(PredictorBlocker.stateOf(p))) {
+                return false;
+              }
+              p.setStatus(
+                  blocker.isPresent()
+                      ? blocker.get().podStatus(p)
+                      : PodStatuses.running(p, PodStatuses.nextPodIp()));
+              return true;
+            },
+            p -> pods.resource(p));
+    if (result.written()) {
+      log.info(
+          "predictor Pod {}/{} is now {}",
+          pod.getMetadata().getNamespace(),
+          podName,
+          blocker.map(PredictorBlocker::reason).orElse(PodStatuses.RUNNING));
+    }
+    return result.object() == null ? current : result.object();
   }
 
   private Pod createPredictorPod(
-      GenericKubernetesResource isvc, Map<String, Object> predictor, String revision) {
+      GenericKubernetesResource isvc,
+      Map<String, Object> predictor,
+      String revision,
+      Optional<PredictorBlocker> blocker) {
     String name = isvc.getMetadata().getName();
     // KServe's predictor spec inlines the PodSpec fields next to its own (minReplicas, model…);
     // the latter end up as unknown properties here and are dropped.
@@ -200,7 +301,8 @@ final class InferenceServiceController extends SimulatedController<GenericKubern
                       .withImage("dev.aim/simulated-model-server")
                       .build())));
     }
-    if (spec.getNodeName() == null) {
+    boolean scheduled = blocker.map(PredictorBlocker::scheduled).orElse(true);
+    if (spec.getNodeName() == null && scheduled) {
       spec.setNodeName(nodePicker.get());
     }
     Map<String, String> labels = new LinkedHashMap<>();
@@ -224,7 +326,10 @@ final class InferenceServiceController extends SimulatedController<GenericKubern
         isvc.getMetadata().getNamespace(),
         name + "-predictor-" + revision + "-",
         pod,
-        p -> PodStatuses.running(p, PodStatuses.nextPodIp()));
+        p ->
+            blocker.isPresent()
+                ? blocker.get().podStatus(p)
+                : PodStatuses.running(p, PodStatuses.nextPodIp()));
   }
 
   /** Creates the {@code <isvc>-predictor} Service KServe puts in front of the Pods, if missing. */

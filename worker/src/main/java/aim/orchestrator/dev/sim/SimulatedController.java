@@ -5,14 +5,18 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 
 /**
  * Skeleton of one simulated controller: an informer over all namespaces feeds a delayed,
@@ -37,6 +41,7 @@ abstract class SimulatedController<T extends HasMetadata> implements AutoCloseab
   private final ScheduledExecutorService queue;
   private final Set<String> pending = ConcurrentHashMap.newKeySet();
   private final Map<String, Integer> failures = new ConcurrentHashMap<>();
+  private final List<BiConsumer<String, String>> followers = new CopyOnWriteArrayList<>();
   private SharedIndexInformer<T> informer;
   private volatile boolean closed;
 
@@ -56,7 +61,10 @@ abstract class SimulatedController<T extends HasMetadata> implements AutoCloseab
             });
   }
 
-  /** Builds the (not yet started) informer for the watched kind, over all namespaces. */
+  /**
+   * Builds the (not yet started) informer for the watched kind, over all namespaces; {@code null}
+   * for a controller that only works on what others {@link #enqueue} (see {@link #addFollower}).
+   */
   protected abstract SharedIndexInformer<T> newInformer();
 
   /** Whether the object, as seen in an event, still needs the simulated controller's attention. */
@@ -69,28 +77,54 @@ abstract class SimulatedController<T extends HasMetadata> implements AutoCloseab
     return name;
   }
 
+  /**
+   * Also reports every add, update and delete this controller's informer sees to {@code follower}
+   * (namespace, name), before the controller's own filtering. Lets a controller react to a kind
+   * without opening a second watch on it: every watch costs the API server, and the fabric8 mock
+   * can stall when many watches close at once. Call before {@link #start}.
+   */
+  void addFollower(BiConsumer<String, String> follower) {
+    followers.add(follower);
+  }
+
   /** Starts the informer; the returned stage completes once the initial list has been seen. */
   CompletionStage<Void> start() {
     informer = newInformer();
+    if (informer == null) {
+      return CompletableFuture.completedFuture(null);
+    }
     informer.addEventHandler(
         new ResourceEventHandler<T>() {
           @Override
           public void onAdd(T obj) {
+            tellFollowers(obj);
             offer(obj);
           }
 
           @Override
           public void onUpdate(T oldObj, T newObj) {
+            tellFollowers(newObj);
             offer(newObj);
           }
 
           @Override
           public void onDelete(T obj, boolean deletedFinalStateUnknown) {
+            tellFollowers(obj);
             // Nothing to undo: objects the simulator created are left to their owners (and to
             // whoever cleans up, as the mock server has no garbage collector).
           }
         });
     return informer.start();
+  }
+
+  private void tellFollowers(T obj) {
+    for (BiConsumer<String, String> follower : followers) {
+      try {
+        follower.accept(obj.getMetadata().getNamespace(), obj.getMetadata().getName());
+      } catch (RuntimeException e) {
+        log.warn("{}: a follower failed on {}: {}", name, SimSupport.keyOf(obj), e.toString());
+      }
+    }
   }
 
   private void offer(T obj) {

@@ -24,9 +24,14 @@ class ClusterSimulatorTest {
 
   static KubernetesClient client;
 
+  /** The defaults minus the dev gateway, whose fixed port a unit test should not take. */
+  private static SimulatorOptions defaultsWithoutGateway() {
+    return SimulatorOptions.defaults().withGatewayPort(SimulatorOptions.GATEWAY_DISABLED);
+  }
+
   @Test
   void createsLabelledGpuNodesAndDefaultStorageClass() {
-    try (ClusterSimulator sim = ClusterSimulator.start(client, SimulatorOptions.defaults())) {
+    try (ClusterSimulator sim = ClusterSimulator.start(client, defaultsWithoutGateway())) {
       assertThat(client.nodes().list().getItems())
           .extracting(n -> n.getMetadata().getName())
           .containsExactlyInAnyOrder("dev-gpu-node-0", "dev-gpu-node-1");
@@ -57,7 +62,7 @@ class ClusterSimulatorTest {
 
   @Test
   void restartWithAnotherModelRelabelsExistingNodes() {
-    ClusterSimulator.start(client, SimulatorOptions.defaults()).close();
+    ClusterSimulator.start(client, defaultsWithoutGateway()).close();
     var mi355 = new SimulatorOptions(1, "mi355x", Duration.ZERO);
     try (ClusterSimulator sim = ClusterSimulator.start(client, mi355)) {
       assertThat(client.nodes().withName("dev-gpu-node-0").get().getMetadata().getLabels())
@@ -76,8 +81,17 @@ class ClusterSimulatorTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> new SimulatorOptions(1, "MI300X", Duration.ofMillis(-1)))
         .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SimulatorOptions.defaults().withGatewayPort(-2))
+        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SimulatorOptions.defaults().withGatewayPort(70_000))
+        .isInstanceOf(IllegalArgumentException.class);
     assertThat(SimulatorOptions.defaults())
-        .isEqualTo(new SimulatorOptions(2, "MI300X", Duration.ofMillis(300)));
+        .isEqualTo(new SimulatorOptions(2, "MI300X", Duration.ofMillis(300)).withGatewayPort(8081));
+    // The three-argument form keeps its old meaning: every image known, no dev gateway.
+    assertThat(new SimulatorOptions(1, "MI300X", Duration.ZERO).gatewayPort())
+        .isEqualTo(SimulatorOptions.GATEWAY_DISABLED);
+    assertThat(new SimulatorOptions(1, "MI300X", Duration.ZERO).imageKnown().test("any/image:1"))
+        .isTrue();
   }
 
   @Test

@@ -25,7 +25,9 @@ final class ClusterFixtures {
 
   static final String NODE_PREFIX = "dev-gpu-node-";
   static final String STORAGE_CLASS = "standard";
+  static final String LOCAL_STORAGE_CLASS = "local-rwo";
   static final String PROVISIONER = "dev.aim/simulated";
+  static final String LOCAL_PROVISIONER = "dev.aim/simulated-local";
   static final String GPU_RESOURCE = "amd.com/gpu";
   static final String GPUS_PER_NODE = "8";
 
@@ -45,7 +47,11 @@ final class ClusterFixtures {
     return names;
   }
 
-  private static void ensureNode(KubernetesClient client, String name, int index, GpuModel model) {
+  /**
+   * Creates the node {@code name} carrying {@code model}, or brings an existing one back to the
+   * expected labels and status; {@code index} picks its simulated IP address.
+   */
+  static void ensureNode(KubernetesClient client, String name, int index, GpuModel model) {
     Map<String, String> labels = nodeLabels(name, model);
     NodeStatus status = nodeStatus(index);
     var resource = client.nodes().withName(name);
@@ -162,25 +168,51 @@ final class ClusterFixtures {
         .build();
   }
 
-  /** Creates the default StorageClass unless a class of that name exists already. */
-  static void ensureStorageClass(KubernetesClient client) {
-    var resource = client.storage().v1().storageClasses().withName(STORAGE_CLASS);
+  /**
+   * Creates the simulated StorageClasses unless classes of those names exist already: the default
+   * {@value #STORAGE_CLASS} (ReadWriteOnce and ReadWriteMany, like a network file system) and
+   * {@value #LOCAL_STORAGE_CLASS} (ReadWriteOnce only, like node-local disks). The access modes are
+   * declared in the annotation {@value PvcBinder#ACCESS_MODES}, which the simulated provisioner
+   * reads.
+   */
+  static void ensureStorageClasses(KubernetesClient client) {
+    ensureStorageClass(client, STORAGE_CLASS, PROVISIONER, true, "ReadWriteOnce,ReadWriteMany");
+    ensureStorageClass(client, LOCAL_STORAGE_CLASS, LOCAL_PROVISIONER, false, "ReadWriteOnce");
+  }
+
+  private static void ensureStorageClass(
+      KubernetesClient client,
+      String name,
+      String provisioner,
+      boolean isDefault,
+      String accessModes) {
+    var resource = client.storage().v1().storageClasses().withName(name);
     if (resource.get() != null) {
       return;
     }
-    StorageClass sc =
+    var metadata =
         new StorageClassBuilder()
             .withNewMetadata()
-            .withName(STORAGE_CLASS)
-            .addToAnnotations("storageclass.kubernetes.io/is-default-class", "true")
-            .addToLabels(SimSupport.SIMULATED_LABEL, "true")
+            .withName(name)
+            .addToAnnotations(PvcBinder.ACCESS_MODES, accessModes)
+            .addToLabels(SimSupport.SIMULATED_LABEL, "true");
+    if (isDefault) {
+      metadata.addToAnnotations(PvcBinder.DEFAULT_CLASS, "true");
+    }
+    StorageClass sc =
+        metadata
             .endMetadata()
-            .withProvisioner(PROVISIONER)
+            .withProvisioner(provisioner)
             .withReclaimPolicy("Delete")
             .withVolumeBindingMode("Immediate")
             .withAllowVolumeExpansion(true)
             .build();
     client.storage().v1().storageClasses().resource(sc).create();
-    LOG.info("created default StorageClass {} (provisioner {})", STORAGE_CLASS, PROVISIONER);
+    LOG.info(
+        "created {}StorageClass {} (provisioner {}, access modes {})",
+        isDefault ? "default " : "",
+        name,
+        provisioner,
+        accessModes);
   }
 }

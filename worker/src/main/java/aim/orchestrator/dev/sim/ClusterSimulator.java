@@ -1,5 +1,6 @@
 package aim.orchestrator.dev.sim;
 
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -10,6 +11,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.OptionalInt;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -22,8 +24,10 @@ import java.util.function.Supplier;
  * Dev/test-only stand-in for the controllers a real cluster runs, for use against an API server
  * that only stores objects and serves watches (the fabric8 mock server in CRUD mode).
  *
- * <p>On {@link #start} it creates the simulated GPU nodes and the default StorageClass, then
- * watches all namespaces and plays:
+ * <p>On {@link #start} it creates the simulated GPU nodes and the StorageClasses ({@code standard},
+ * the default, with ReadWriteOnce and ReadWriteMany; {@code local-rwo} with ReadWriteOnce only),
+ * then watches all namespaces and plays (writing the core/v1 Events the real components write, and
+ * failing on request, see {@link FailureInjection}):
  *
  * <ul>
  *   <li>the volume provisioner: PersistentVolumeClaims become {@code Bound};
@@ -51,10 +55,19 @@ public final class ClusterSimulator implements AutoCloseable {
   private final List<SimulatedController<?>> controllers;
   private final DevGateway gateway;
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final KubernetesClient client;
+  // The nodes Pods are placed on, in placement order; changed by addGpuNode/removeNode.
+  private final List<String> nodes;
 
-  private ClusterSimulator(List<SimulatedController<?>> controllers, DevGateway gateway) {
+  private ClusterSimulator(
+      List<SimulatedController<?>> controllers,
+      DevGateway gateway,
+      KubernetesClient client,
+      List<String> nodes) {
     this.controllers = controllers;
     this.gateway = gateway;
+    this.client = client;
+    this.nodes = nodes;
   }
 
   /**
@@ -93,13 +106,13 @@ public final class ClusterSimulator implements AutoCloseable {
         "starting against {}: this process now plays the cluster's controllers; nothing it"
             + " reports happened on real hardware",
         client.getMasterUrl());
-    List<String> nodes = ClusterFixtures.ensureNodes(client, options);
-    ClusterFixtures.ensureStorageClass(client);
+    List<String> nodes = new CopyOnWriteArrayList<>(ClusterFixtures.ensureNodes(client, options));
+    ClusterFixtures.ensureStorageClasses(client);
     ensureDefaultGateway(client);
     Supplier<String> nodePicker = roundRobin(nodes);
 
     Duration delay = options.reactionDelay();
-    PvcBinder pvcBinder = new PvcBinder(client, delay);
+    PvcBinder pvcBinder = new PvcBinder(client, delay, options.storageCapacity());
     PredictorGate gate = new PredictorGate(client, options);
     InferenceServiceController kserve =
         new InferenceServiceController(client, delay, nodePicker, gate);
@@ -146,7 +159,7 @@ public final class ClusterSimulator implements AutoCloseable {
         ClusterFixtures.STORAGE_CLASS,
         running.stream().map(SimulatedController::name).toList(),
         options.reactionDelay().toMillis());
-    return new ClusterSimulator(List.copyOf(running), startGateway(client, options));
+    return new ClusterSimulator(List.copyOf(running), startGateway(client, options), client, nodes);
   }
 
   private static void ensureDefaultGateway(KubernetesClient client) {
@@ -180,12 +193,68 @@ public final class ClusterSimulator implements AutoCloseable {
     return gateway == null ? OptionalInt.empty() : OptionalInt.of(gateway.port());
   }
 
+  /** Hands out the current nodes in turn; {@code null} while there are none. */
   private static Supplier<String> roundRobin(List<String> nodes) {
-    if (nodes.isEmpty()) {
-      return () -> null;
-    }
     AtomicInteger next = new AtomicInteger();
-    return () -> nodes.get(Math.floorMod(next.getAndIncrement(), nodes.size()));
+    return () -> {
+      // A snapshot: nodes may be removed concurrently.
+      List<String> current = List.copyOf(nodes);
+      return current.isEmpty()
+          ? null
+          : current.get(Math.floorMod(next.getAndIncrement(), current.size()));
+    };
+  }
+
+  /**
+   * Adds a GPU node, labelled like the AMD GPU operator labels one; new Pods are placed on it in
+   * turn with the other nodes.
+   *
+   * @param gpuModel the AMD Instinct model the node carries, e.g. {@code "MI325X"}; one of MI300X,
+   *     MI325X, MI350X, MI355X, MI250X, MI210 (case-insensitive)
+   * @return the new node's name, {@code dev-gpu-node-<n>} with the first free {@code n}
+   * @throws IllegalArgumentException if the model is unknown
+   */
+  public String addGpuNode(String gpuModel) {
+    GpuModel model = GpuModel.of(Objects.requireNonNull(gpuModel, "gpuModel"));
+    synchronized (nodes) {
+      int index = 0;
+      while (nodes.contains(ClusterFixtures.NODE_PREFIX + index)
+          || client.nodes().withName(ClusterFixtures.NODE_PREFIX + index).get() != null) {
+        index++;
+      }
+      String name = ClusterFixtures.NODE_PREFIX + index;
+      ClusterFixtures.ensureNode(client, name, index, model);
+      nodes.add(name);
+      return name;
+    }
+  }
+
+  /**
+   * Removes a node, as when a machine leaves the cluster: the Node object is deleted and so are the
+   * unfinished Pods bound to it (as Kubernetes' Pod garbage collector does), so their controllers
+   * replace them on the remaining nodes.
+   *
+   * @param name the node's name
+   * @return whether a node of that name existed
+   */
+  public boolean removeNode(String name) {
+    Objects.requireNonNull(name, "name");
+    boolean known;
+    synchronized (nodes) {
+      known = nodes.remove(name);
+    }
+    boolean existed = !client.nodes().withName(name).delete().isEmpty() || known;
+    for (Pod pod : client.pods().inAnyNamespace().list().getItems()) {
+      if (pod.getSpec() != null
+          && name.equals(pod.getSpec().getNodeName())
+          && !PodStatuses.isTerminal(pod)
+          && !SimSupport.isDeleting(pod)) {
+        client.pods().resource(pod).delete();
+        LOG.info("node {} removed: deleted its Pod {}", name, SimSupport.keyOf(pod));
+      }
+    }
+    LOG.info("removed node {}", name);
+    return existed;
   }
 
   /** Stops the informers and the simulated controllers; the objects stay where they are. */

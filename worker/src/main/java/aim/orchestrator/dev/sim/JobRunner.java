@@ -13,6 +13,10 @@ import java.util.Objects;
  * chosen per Job, which is where later work plugs in a real downloader for download Jobs while
  * every other Job keeps {@link #succeed() succeeding}.
  *
+ * <p>The outcome's log becomes the Pod's log (see {@link PodLogs}) and its message the container's
+ * termination message. A failure injected with {@link FailureInjection} replaces the runner: the
+ * Pod then fails as injected without the runner being called.
+ *
  * <p>Runners may block (a real download does); they should return promptly when interrupted, which
  * happens when the simulator is closed.
  */
@@ -42,13 +46,40 @@ public interface JobRunner {
    * How a simulated container terminated.
    *
    * @param exitCode the container's exit code; 0 means success
-   * @param message a short human-readable message, put on the container's terminated state
+   * @param message the termination message (what the container wrote to {@code
+   *     /dev/termination-log}), put on the container's terminated state
+   * @param log the container's log (its stdout and stderr), served as the Pod's log; may be empty
+   * @param reason the terminated state's reason: {@code Completed}, {@code Error} or {@code
+   *     OOMKilled}; {@code null} derives it from the exit code
    */
-  record Outcome(int exitCode, String message) {
+  record Outcome(int exitCode, String message, String log, String reason) {
 
-    /** Normalises a missing message to an empty one. */
+    /** Reason of a container that exited with 0. */
+    public static final String COMPLETED = "Completed";
+
+    /** Reason of a container that exited with a non-zero code on its own. */
+    public static final String ERROR = "Error";
+
+    /** Reason of a container the kernel killed for exceeding its memory limit. */
+    public static final String OOM_KILLED = "OOMKilled";
+
+    /** Normalises a missing message or log to an empty one and derives a missing reason. */
     public Outcome {
       message = Objects.requireNonNullElse(message, "");
+      log = Objects.requireNonNullElse(log, "");
+      if (reason == null || reason.isBlank()) {
+        reason = exitCode == 0 ? COMPLETED : ERROR;
+      }
+    }
+
+    /**
+     * An outcome without a log, as before logs were simulated.
+     *
+     * @param exitCode the container's exit code; 0 means success
+     * @param message the termination message
+     */
+    public Outcome(int exitCode, String message) {
+      this(exitCode, message, "", null);
     }
 
     /**
@@ -61,6 +92,16 @@ public interface JobRunner {
     }
 
     /**
+     * A successful termination (exit code 0) that printed {@code log}.
+     *
+     * @param log the container's log
+     * @return the outcome
+     */
+    public static Outcome success(String log) {
+      return new Outcome(0, "", log, null);
+    }
+
+    /**
      * A failed termination.
      *
      * @param exitCode a non-zero exit code
@@ -68,10 +109,32 @@ public interface JobRunner {
      * @return the outcome
      */
     public static Outcome failure(int exitCode, String message) {
+      return failure(exitCode, message, "");
+    }
+
+    /**
+     * A failed termination that printed {@code log}.
+     *
+     * @param exitCode a non-zero exit code
+     * @param message the termination message
+     * @param log the container's log
+     * @return the outcome
+     */
+    public static Outcome failure(int exitCode, String message, String log) {
       if (exitCode == 0) {
         throw new IllegalArgumentException("a failure needs a non-zero exit code");
       }
-      return new Outcome(exitCode, message);
+      return new Outcome(exitCode, message, log, null);
+    }
+
+    /**
+     * This outcome with {@code log} as the container's log.
+     *
+     * @param log the container's log
+     * @return a copy with the log replaced
+     */
+    public Outcome withLog(String log) {
+      return new Outcome(exitCode, message, log, reason);
     }
 
     /**

@@ -12,6 +12,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.net.HttpURLConnection;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
@@ -19,6 +20,7 @@ import java.util.function.Function;
 /** Builds the Pod statuses a kubelet would report, and creates Pods as a ReplicaSet/Job would. */
 final class PodStatuses {
 
+  static final String PENDING = "Pending";
   static final String RUNNING = "Running";
   static final String SUCCEEDED = "Succeeded";
   static final String FAILED = "Failed";
@@ -96,8 +98,8 @@ final class PodStatuses {
               .withNewState()
               .withNewTerminated()
               .withExitCode(outcome.exitCode())
-              .withReason(outcome.succeeded() ? "Completed" : "Error")
-              .withMessage(outcome.message().isEmpty() ? null : outcome.message())
+              .withReason(outcome.reason())
+              .withMessage(terminationMessage(c, outcome))
               .withStartedAt(startedAt)
               .withFinishedAt(now)
               .endTerminated()
@@ -116,11 +118,114 @@ final class PodStatuses {
         .build();
   }
 
+  /**
+   * The termination message: the outcome's message, or, for a failed container whose {@code
+   * terminationMessagePolicy} is {@code FallbackToLogsOnError}, the tail of its log (the kubelet
+   * takes the last 80 lines, at most 2048 bytes).
+   */
+  private static String terminationMessage(Container c, JobRunner.Outcome outcome) {
+    if (!outcome.message().isEmpty()) {
+      return outcome.message();
+    }
+    if (outcome.succeeded()
+        || !"FallbackToLogsOnError".equals(c.getTerminationMessagePolicy())
+        || outcome.log().isBlank()) {
+      return null;
+    }
+    String[] lines = outcome.log().split("\n", -1);
+    int from = Math.max(0, lines.length - 80);
+    String tail = String.join("\n", Arrays.copyOfRange(lines, from, lines.length));
+    return tail.length() > 2048 ? tail.substring(tail.length() - 2048) : tail;
+  }
+
+  /**
+   * A Pod the scheduler could not place: {@code Pending}, no node, {@code PodScheduled=False} with
+   * reason {@code Unschedulable}.
+   */
+  static PodStatus unschedulable(String message) {
+    return new PodStatusBuilder()
+        .withPhase(PENDING)
+        .withQosClass("Burstable")
+        .withConditions(
+            new PodConditionBuilder()
+                .withType("PodScheduled")
+                .withStatus("False")
+                .withReason("Unschedulable")
+                .withMessage(message)
+                .withLastTransitionTime(SimSupport.now())
+                .build())
+        .build();
+  }
+
+  /**
+   * A scheduled Pod whose containers cannot start because their image is not there: {@code
+   * Pending}, every container waiting with {@code reason} ({@code ErrImagePull} or {@code
+   * ImagePullBackOff}) and the message {@code messageOf} gives for it.
+   */
+  static PodStatus waitingForImage(
+      Pod pod, String podIp, String reason, Function<Container, String> messageOf) {
+    String now = SimSupport.now();
+    PodStatus previous = pod.getStatus() == null ? new PodStatus() : pod.getStatus();
+    String startedAt = previous.getStartTime() == null ? now : previous.getStartTime();
+    List<ContainerStatus> containers = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Container c : containersOf(pod)) {
+      names.add(c.getName());
+      containers.add(
+          new ContainerStatusBuilder()
+              .withName(c.getName())
+              .withImage(c.getImage())
+              .withImageID("")
+              .withReady(false)
+              .withStarted(false)
+              .withRestartCount(0)
+              .withNewState()
+              .withNewWaiting()
+              .withReason(reason)
+              .withMessage(messageOf.apply(c))
+              .endWaiting()
+              .endState()
+              .build());
+    }
+    String unready = "containers with unready status: [" + String.join(" ", names) + "]";
+    return new PodStatusBuilder()
+        .withPhase(PENDING)
+        .withStartTime(startedAt)
+        .withHostIP(hostIpOf(pod))
+        .withPodIP(previous.getPodIP() == null ? podIp : previous.getPodIP())
+        .withQosClass("Burstable")
+        .withConditions(
+            condition("PodScheduled", "True", null, startedAt),
+            condition("Initialized", "True", null, startedAt),
+            condition("ContainersReady", "False", "ContainersNotReady", unready, startedAt),
+            condition("Ready", "False", "ContainersNotReady", unready, startedAt))
+        .withContainerStatuses(containers)
+        .build();
+  }
+
+  /** The waiting reason of the Pod's first waiting container, or {@code null}. */
+  static String waitingReason(Pod pod) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return null;
+    }
+    return pod.getStatus().getContainerStatuses().stream()
+        .filter(c -> c.getState() != null && c.getState().getWaiting() != null)
+        .map(c -> c.getState().getWaiting().getReason())
+        .findFirst()
+        .orElse(null);
+  }
+
   private static PodCondition condition(String type, String status, String reason, String at) {
+    return condition(type, status, reason, null, at);
+  }
+
+  private static PodCondition condition(
+      String type, String status, String reason, String message, String at) {
     return new PodConditionBuilder()
         .withType(type)
         .withStatus(status)
         .withReason(reason)
+        .withMessage(message)
         .withLastTransitionTime(at)
         .build();
   }

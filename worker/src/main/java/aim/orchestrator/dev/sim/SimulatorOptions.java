@@ -1,5 +1,6 @@
 package aim.orchestrator.dev.sim;
 
+import io.fabric8.kubernetes.api.model.Quantity;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Predicate;
@@ -8,21 +9,24 @@ import java.util.function.Predicate;
  * Settings of the dev/test-only {@link ClusterSimulator}.
  *
  * @param gpuNodes how many simulated GPU nodes to create (0 or more)
- * @param gpuModel the AMD Instinct model every node carries, e.g. {@code "MI300X"}; one of MI300X,
- *     MI325X, MI350X, MI355X, MI250X, MI210 (case-insensitive)
+ * @param gpuModel the AMD Instinct model every initial node carries, e.g. {@code "MI300X"}; one of
+ *     MI300X, MI325X, MI350X, MI355X, MI250X, MI210 (case-insensitive)
  * @param reactionDelay how long a simulated controller "takes" before it reacts to an object; may
  *     be {@link Duration#ZERO}
  * @param imageKnown whether the simulated container registry has an image (the full reference as
  *     written in the Pod spec); predictor Pods of an unknown image stay in {@code ImagePullBackOff}
  * @param gatewayPort port of the dev gateway's HTTP server on 127.0.0.1: {@link #GATEWAY_DISABLED}
  *     for none, 0 for a random free port
+ * @param storageCapacity total size of the simulated storage pool that PersistentVolumeClaims are
+ *     provisioned from, across all StorageClasses; {@code null} means unlimited
  */
 public record SimulatorOptions(
     int gpuNodes,
     String gpuModel,
     Duration reactionDelay,
     Predicate<String> imageKnown,
-    int gatewayPort) {
+    int gatewayPort,
+    Quantity storageCapacity) {
 
   /**
    * The default {@link #imageKnown()}: every image can be pulled. A shared constant, so that
@@ -53,22 +57,26 @@ public record SimulatorOptions(
       throw new IllegalArgumentException(
           "gatewayPort must be -1 (disabled), 0 (random) or a port number, was " + gatewayPort);
     }
+    if (storageCapacity != null && storageCapacity.getNumericalAmount().signum() < 0) {
+      throw new IllegalArgumentException(
+          "storageCapacity must not be negative, was " + storageCapacity);
+    }
   }
 
   /**
-   * Options where every image is known and no dev gateway runs.
+   * Options where every image is known, no dev gateway runs and storage is unlimited.
    *
    * @param gpuNodes how many simulated GPU nodes to create (0 or more)
    * @param gpuModel the AMD Instinct model every node carries
    * @param reactionDelay how long a simulated controller "takes" before it reacts
    */
   public SimulatorOptions(int gpuNodes, String gpuModel, Duration reactionDelay) {
-    this(gpuNodes, gpuModel, reactionDelay, ALL_IMAGES_KNOWN, GATEWAY_DISABLED);
+    this(gpuNodes, gpuModel, reactionDelay, ALL_IMAGES_KNOWN, GATEWAY_DISABLED, null);
   }
 
   /**
-   * Returns the defaults: two MI300X nodes, a 300 ms reaction delay, every image known and the dev
-   * gateway on port {@value #DEFAULT_GATEWAY_PORT}.
+   * Returns the defaults: two MI300X nodes, a 300 ms reaction delay, every image known, unlimited
+   * storage and the dev gateway on port {@value #DEFAULT_GATEWAY_PORT}.
    *
    * @return the default options
    */
@@ -84,7 +92,7 @@ public record SimulatorOptions(
    * @return the changed copy
    */
   public SimulatorOptions withImageKnown(Predicate<String> imageKnown) {
-    return new SimulatorOptions(gpuNodes, gpuModel, reactionDelay, imageKnown, gatewayPort);
+    return new SimulatorOptions(gpuNodes, gpuModel, reactionDelay, imageKnown, gatewayPort, storageCapacity);
   }
 
   /**
@@ -94,6 +102,17 @@ public record SimulatorOptions(
    * @return the changed copy
    */
   public SimulatorOptions withGatewayPort(int gatewayPort) {
-    return new SimulatorOptions(gpuNodes, gpuModel, reactionDelay, imageKnown, gatewayPort);
+    return new SimulatorOptions(gpuNodes, gpuModel, reactionDelay, imageKnown, gatewayPort, storageCapacity);
+  }
+
+  /**
+   * These settings with a limited storage pool.
+   *
+   * @param capacity total size of the pool, e.g. {@code new Quantity("100Gi")}; {@code null} for
+   *     unlimited
+   * @return a copy with the storage capacity replaced
+   */
+  public SimulatorOptions withStorageCapacity(Quantity capacity) {
+    return new SimulatorOptions(gpuNodes, gpuModel, reactionDelay, imageKnown, gatewayPort, capacity);
   }
 }

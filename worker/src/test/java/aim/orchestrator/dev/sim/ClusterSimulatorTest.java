@@ -10,11 +10,16 @@ import ch.qos.logback.core.read.ListAppender;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.batch.v1.JobBuilder;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
@@ -68,7 +73,7 @@ class ClusterSimulatorTest {
       assertThat(client.nodes().withName("dev-gpu-node-0").get().getMetadata().getLabels())
           .containsEntry("amd.com/gpu.device-id", "75a3")
           .containsEntry("amd.com/gpu.vram", "288G");
-      assertThat(client.storage().v1().storageClasses().list().getItems()).hasSize(1);
+      assertThat(client.storage().v1().storageClasses().list().getItems()).hasSize(2);
     }
   }
 
@@ -92,6 +97,11 @@ class ClusterSimulatorTest {
         .isEqualTo(SimulatorOptions.GATEWAY_DISABLED);
     assertThat(new SimulatorOptions(1, "MI300X", Duration.ZERO).imageKnown().test("any/image:1"))
         .isTrue();
+    assertThat(SimulatorOptions.defaults().storageCapacity()).isNull();
+    assertThat(SimulatorOptions.defaults().withStorageCapacity(new Quantity("1Ti")).storageCapacity())
+        .isEqualTo(new Quantity("1Ti"));
+    assertThatThrownBy(() -> SimulatorOptions.defaults().withStorageCapacity(new Quantity("-1Gi")))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
@@ -131,5 +141,84 @@ class ClusterSimulatorTest {
             e ->
                 assertThat(e.getFormattedMessage())
                     .startsWith("[dev-simulator] (simulated, dev/test only) "));
+  }
+
+  @Test
+  void gpuNodesCanBeAddedAndRemovedWhileRunning() throws Exception {
+    // Nodes left by the other tests on this mock server would take the names asserted below.
+    client.nodes().delete();
+    CountDownLatch release = new CountDownLatch(1);
+    // The first Pod blocks until released, so it is still running when its node goes away.
+    JobRunner blocking =
+        (job, pod) -> {
+          release.await(20, TimeUnit.SECONDS);
+          return JobRunner.Outcome.success();
+        };
+    try (ClusterSimulator sim =
+        ClusterSimulator.start(
+            client, new SimulatorOptions(1, "MI300X", Duration.ofMillis(20)), job -> blocking)) {
+      String added = sim.addGpuNode("mi325x");
+      assertThat(added).isEqualTo("dev-gpu-node-1");
+      assertThat(client.nodes().withName(added).get().getMetadata().getLabels())
+          .containsEntry("amd.com/gpu.device-id", "74a5")
+          .containsEntry("amd.com/gpu.vram", "256G")
+          .containsEntry("amd.com/gpu.product-name", "AMD_Instinct_MI325X_OAM");
+      assertThatThrownBy(() -> sim.addGpuNode("H100")).isInstanceOf(IllegalArgumentException.class);
+
+      client
+          .resource(
+              new JobBuilder()
+                  .withNewMetadata()
+                  .withName("long")
+                  .withNamespace("nodes")
+                  .endMetadata()
+                  .withNewSpec()
+                  .withBackoffLimit(0)
+                  .withNewTemplate()
+                  .withNewSpec()
+                  .withRestartPolicy("Never")
+                  .addNewContainer()
+                  .withName("work")
+                  .withImage("busybox")
+                  .endContainer()
+                  .endSpec()
+                  .endTemplate()
+                  .endSpec()
+                  .build())
+          .create();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> podsOfJob("long").size() == 1 && podsOfJob("long").get(0).getSpec() != null);
+      Pod first = podsOfJob("long").get(0);
+      String firstNode = first.getSpec().getNodeName();
+
+      assertThat(sim.removeNode(firstNode)).isTrue();
+      assertThat(client.nodes().withName(firstNode).get()).isNull();
+      assertThat(client.pods().inNamespace("nodes").withName(first.getMetadata().getName()).get())
+          .isNull();
+      assertThat(sim.removeNode("no-such-node")).isFalse();
+
+      // The Job replaces its lost Pod on the node that is left.
+      release.countDown();
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(
+              () -> {
+                var job = client.batch().v1().jobs().inNamespace("nodes").withName("long").get();
+                return job.getStatus() != null
+                    && job.getStatus().getSucceeded() != null
+                    && job.getStatus().getSucceeded() == 1;
+              });
+      assertThat(podsOfJob("long"))
+          .singleElement()
+          .satisfies(p -> assertThat(p.getSpec().getNodeName()).isNotEqualTo(firstNode));
+      assertThat(client.nodes().list().getItems())
+          .extracting(n -> n.getMetadata().getName())
+          .containsExactly(firstNode.equals(added) ? "dev-gpu-node-0" : added);
+    }
+  }
+
+  private static List<Pod> podsOfJob(String job) {
+    return client.pods().inNamespace("nodes").withLabel("job-name", job).list().getItems();
   }
 }

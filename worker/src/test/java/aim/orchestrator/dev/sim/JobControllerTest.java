@@ -180,4 +180,89 @@ class JobControllerTest {
     }
     assertThat(podsOf("jobs-c", "once")).hasSize(1);
   }
+
+  @Test
+  void podsCarryTheirLogTerminationStateAndEvents() {
+    String sizeLine = "{\"url\":\"hf://org/model\",\"sizeBytes\":536870912}";
+    JobRunner runner =
+        (job, pod) ->
+            job.getMetadata().getName().equals("logged-ok")
+                ? JobRunner.Outcome.success("checking size\n" + sizeLine + "\n")
+                : JobRunner.Outcome.failure(2, "", "fetching\nTraceback: boom\n");
+    try (ClusterSimulator sim = ClusterSimulator.start(client, FAST, job -> runner)) {
+      Job ok = client.resource(job("jobs-d", "logged-ok", 0)).create();
+      Job bad = job("jobs-d", "logged-bad", 0);
+      // With this policy the kubelet uses the log tail when the container leaves no message.
+      bad.getSpec()
+          .getTemplate()
+          .getSpec()
+          .getContainers()
+          .get(0)
+          .setTerminationMessagePolicy("FallbackToLogsOnError");
+      bad = client.resource(bad).create();
+
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> hasCondition(get("jobs-d", "logged-ok"), "Complete"));
+      await()
+          .atMost(Duration.ofSeconds(10))
+          .until(() -> hasCondition(get("jobs-d", "logged-bad"), "Failed"));
+
+      Pod okPod = podsOf("jobs-d", "logged-ok").get(0);
+      assertThat(okPod.getMetadata().getAnnotations())
+          .containsEntry("sim.dev.aim/log.model-download", "checking size\n" + sizeLine + "\n");
+      assertThat(PodLogs.of(okPod, "model-download"))
+          .hasValueSatisfying(l -> assertThat(l).endsWith(sizeLine + "\n"));
+      var okState = okPod.getStatus().getContainerStatuses().get(0).getState().getTerminated();
+      assertThat(okState.getExitCode()).isZero();
+      assertThat(okState.getReason()).isEqualTo("Completed");
+      assertThat(okState.getMessage()).isNull();
+      assertThat(okState.getFinishedAt()).isNotBlank();
+
+      Pod badPod = podsOf("jobs-d", "logged-bad").get(0);
+      var badState = badPod.getStatus().getContainerStatuses().get(0).getState().getTerminated();
+      assertThat(badState.getExitCode()).isEqualTo(2);
+      assertThat(badState.getReason()).isEqualTo("Error");
+      assertThat(badState.getMessage()).isEqualTo("fetching\nTraceback: boom\n");
+      assertThat(PodLogs.of(badPod, "model-download")).contains("fetching\nTraceback: boom\n");
+
+      assertThat(SimEvents.about(client, okPod))
+          .extracting(e -> e.getReason())
+          .containsExactlyInAnyOrder("Scheduled", "Pulling", "Pulled", "Created", "Started");
+      assertThat(SimEvents.about(client, okPod))
+          .filteredOn(e -> "Started".equals(e.getReason()))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getInvolvedObject().getFieldPath())
+                    .isEqualTo("spec.containers{model-download}");
+                assertThat(e.getSource().getComponent()).isEqualTo("kubelet");
+                assertThat(e.getSource().getHost()).isEqualTo(okPod.getSpec().getNodeName());
+              });
+      assertThat(
+              SimEvents.has(
+                  client,
+                  okPod,
+                  "Scheduled",
+                  "Successfully assigned jobs-d/"
+                      + okPod.getMetadata().getName()
+                      + " to "
+                      + okPod.getSpec().getNodeName()))
+          .isTrue();
+      assertThat(
+              SimEvents.has(
+                  client, ok, "SuccessfulCreate", "Created pod: " + okPod.getMetadata().getName()))
+          .isTrue();
+      assertThat(SimEvents.has(client, ok, "Completed", "Job completed")).isTrue();
+      assertThat(SimEvents.about(client, bad))
+          .filteredOn(e -> "BackoffLimitExceeded".equals(e.getReason()))
+          .singleElement()
+          .satisfies(
+              e -> {
+                assertThat(e.getType()).isEqualTo("Warning");
+                assertThat(e.getMessage()).isEqualTo("Job has reached the specified backoff limit");
+                assertThat(e.getSource().getComponent()).isEqualTo("job-controller");
+              });
+    }
+  }
 }

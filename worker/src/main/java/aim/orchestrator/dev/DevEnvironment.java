@@ -70,6 +70,11 @@ public final class DevEnvironment implements AutoCloseable {
     return client;
   }
 
+  /** The simulated cluster (dev/test only): nodes, the dev gateway. */
+  public ClusterSimulator simulator() {
+    return simulator;
+  }
+
   public Path writeKubeconfig(Path file) {
     return kubernetes.writeKubeconfig(file);
   }

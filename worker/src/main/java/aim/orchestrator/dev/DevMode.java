@@ -37,7 +37,14 @@ public final class DevMode {
     closeables.add(env);
     env.writeKubeconfig(kubeconfig);
     System.out.printf("%n[dev] Temporal:   %s (Temporal CLI: temporal --address %s workflow describe --workflow-id AIMService/ml-team/qwen3-chat)%n", env.temporalTarget(), env.temporalTarget());
-    System.out.printf("[dev] Kubernetes: %s (kubectl --kubeconfig %s get aimservices -A)%n%n", env.kubernetes().url(), kubeconfig);
+    System.out.printf("[dev] Kubernetes: %s (kubectl --kubeconfig %s get aimservices -A)%n", env.kubernetes().url(), kubeconfig);
+    env.simulator()
+        .gatewayPort()
+        .ifPresent(
+            port ->
+                System.out.printf(
+                    "[dev] Gateway:    http://127.0.0.1:%d (curl http://127.0.0.1:%d/ml-team/qwen3-chat/v1/models)%n", port, port));
+    System.out.println();
 
     // The starter is a separate JVM: start it first so it boots while the worker does.
     Process starter = startStarter(root, env, kubeconfig);

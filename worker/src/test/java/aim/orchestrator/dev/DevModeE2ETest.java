@@ -64,7 +64,7 @@ class DevModeE2ETest {
 
   @BeforeAll
   static void start() {
-    env = DevEnvironment.start(0, 0, new SimulatorOptions(2, "MI300X", Duration.ofMillis(100)));
+    env = DevEnvironment.start(0, 0, new SimulatorOptions(2, "MI300X", Duration.ofMillis(100)).withGatewayPort(0));
     stubs =
         WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(env.temporalTarget()).build());
     temporal = WorkflowClient.newInstance(stubs);
@@ -99,6 +99,29 @@ class DevModeE2ETest {
     assertThat(new Kube(client, ApplyMode.CREATE_OR_MERGE_PATCH).inferenceService("e2e-samples", aim.orchestrator.naming.DerivedNames.inferenceService("qwen3-chat", "e2e-samples")).get())
         .isNotNull();
     assertThat(client.persistentVolumeClaims().inNamespace("e2e-samples").list().getItems()).hasSize(1);
+
+    // The sample runtime config routes services at /<namespace>/<name> through the gateway: a chat completion
+    // sent to the dev gateway reaches the service's (simulated) OpenAI-compatible server.
+    assertThat(svc.getStatus().routing.path).isEqualTo("/e2e-samples/qwen3-chat");
+    assertThat(condition(svc, "HTTPRouteReady").getReason()).isEqualTo("HTTPRouteAccepted");
+    int port = env.simulator().gatewayPort().orElseThrow();
+    var http = java.net.http.HttpClient.newHttpClient();
+    var response =
+        await()
+            .atMost(Duration.ofSeconds(20))
+            .until(
+                () ->
+                    http.send(
+                        java.net.http.HttpRequest.newBuilder(
+                                java.net.URI.create("http://127.0.0.1:" + port + "/e2e-samples/qwen3-chat/v1/chat/completions"))
+                            .header("Content-Type", "application/json")
+                            .POST(
+                                java.net.http.HttpRequest.BodyPublishers.ofString(
+                                    "{\"model\":\"Qwen/Qwen3-32B\",\"messages\":[{\"role\":\"user\",\"content\":\"hello\"}]}"))
+                            .build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString()),
+                r -> r.statusCode() == 200);
+    assertThat(response.body()).contains("\"model\":\"Qwen/Qwen3-32B\"").contains("chat.completion");
   }
 
   @Test

@@ -259,13 +259,13 @@ class DevKubernetesApiHttpTest {
     assertThat(table.path("kind").asText()).isEqualTo("Table");
     List<String> columns = new ArrayList<>();
     table.path("columnDefinitions").forEach(c -> columns.add(c.path("name").asText()));
-    assertThat(columns).containsExactly("Name", "Age", "Model", "Template", "Replicas", "Status");
+    assertThat(columns).containsExactly("Name", "Status", "Model", "Template", "Replicas", "Age");
     JsonNode cells = table.path("rows").get(0).path("cells");
     assertThat(cells.get(0).asText()).isEqualTo("tabled");
-    assertThat(cells.get(1).asText()).matches("\\d+s");
+    assertThat(cells.get(1).asText()).isEqualTo("Running");
     assertThat(cells.get(2).asText()).isEqualTo("llama-3-8b");
     assertThat(cells.get(3).isNull()).isTrue();
-    assertThat(cells.get(5).asText()).isEqualTo("Running");
+    assertThat(cells.get(5).asText()).matches("\\d+s");
     assertThat(table.path("rows").get(0).path("object").path("metadata").path("namespace").asText())
         .isEqualTo("http-table");
   }

@@ -20,6 +20,8 @@ final class BuiltinResources {
           List.of("batch", "v1"),
           List.of("autoscaling", "v2", "v1"),
           List.of("coordination.k8s.io", "v1"),
+          List.of("authentication.k8s.io", "v1"),
+          List.of("authorization.k8s.io", "v1"),
           List.of("events.k8s.io", "v1"),
           List.of("rbac.authorization.k8s.io", "v1"),
           List.of("storage.k8s.io", "v1"),
@@ -332,6 +334,58 @@ final class BuiltinResources {
             names("crd", "crds"),
             names("api-extensions"),
             "status"));
+    // reviews: answered, never stored
+    List<String> create = List.of("create");
+    out.add(
+        res(
+            "authentication.k8s.io",
+            "v1",
+            "tokenreviews",
+            "TokenReview",
+            false,
+            create,
+            names(),
+            names()));
+    out.add(
+        res(
+            "authentication.k8s.io",
+            "v1",
+            "selfsubjectreviews",
+            "SelfSubjectReview",
+            false,
+            create,
+            names(),
+            names()));
+    out.add(
+        res(
+            "authorization.k8s.io",
+            "v1",
+            "subjectaccessreviews",
+            "SubjectAccessReview",
+            false,
+            create,
+            names(),
+            names()));
+    out.add(
+        res(
+            "authorization.k8s.io",
+            "v1",
+            "selfsubjectaccessreviews",
+            "SelfSubjectAccessReview",
+            false,
+            create,
+            names(),
+            names()));
+    out.add(
+        res(
+            "authorization.k8s.io",
+            "v1",
+            "localsubjectaccessreviews",
+            "LocalSubjectAccessReview",
+            true,
+            create,
+            names(),
+            names()));
     return List.copyOf(out);
   }
 

@@ -12,9 +12,12 @@ import com.networknt.schema.SpecificationVersion;
 import com.networknt.schema.path.NodePath;
 import java.math.BigDecimal;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -22,8 +25,8 @@ import java.util.Set;
  * schema to a custom resource on every write: prune unknown fields, apply defaults, then validate.
  * Validation runs on networknt's JSON Schema validator after translating the Kubernetes OpenAPI
  * subset into JSON Schema 2020-12; its errors are reworded into Kubernetes field errors ({@code
- * spec.model: Required value}, ...). {@code x-kubernetes-validations} (CEL) rules are not
- * evaluated.
+ * spec.model: Required value}, ...). Then the {@code x-kubernetes-validations} (CEL) rules of every
+ * schema level are evaluated ({@link CelRules}), with {@code oldSelf} on updates.
  */
 final class CrdSchema {
 
@@ -53,8 +56,12 @@ final class CrdSchema {
   private final JsonNode k8sSchema;
   private final Schema validator;
 
+  /** Compiled CEL rules by the schema node that declares them (identity: nodes are not unique). */
+  private final Map<JsonNode, List<CelRules.Rule>> rules = new IdentityHashMap<>();
+
   CrdSchema(JsonNode openApiV3Schema, ObjectMapper mapper) {
     this.k8sSchema = openApiV3Schema;
+    compileRules(openApiV3Schema, "");
     try {
       String translated = mapper.writeValueAsString(translate(openApiV3Schema, mapper));
       this.validator = REGISTRY.getSchema(translated, InputFormat.JSON);
@@ -365,6 +372,290 @@ final class CrdSchema {
       return new BigDecimal(n.toString()).stripTrailingZeros().toPlainString();
     }
     return n.toString();
+  }
+
+  // ---------------------------------------------------------------- CEL rules
+
+  private void compileRules(JsonNode schema, String path) {
+    if (schema == null || !schema.isObject()) {
+      return;
+    }
+    JsonNode validations = schema.get("x-kubernetes-validations");
+    if (validations != null && validations.isArray() && !validations.isEmpty()) {
+      rules.put(schema, CelRules.compile(validations, path));
+    }
+    JsonNode props = schema.get("properties");
+    if (props != null) {
+      props
+          .properties()
+          .forEach(
+              p ->
+                  compileRules(
+                      p.getValue(), path.isEmpty() ? p.getKey() : path + "." + p.getKey()));
+    }
+    JsonNode additional = schema.get("additionalProperties");
+    if (additional != null && additional.isObject()) {
+      compileRules(additional, path + "[*]");
+    }
+    JsonNode items = schema.get("items");
+    if (items != null && items.isObject()) {
+      compileRules(items, path + "[*]");
+    }
+  }
+
+  /** Whether the schema declares any CEL rule (so that callers can skip the walk). */
+  boolean hasRules() {
+    return !rules.isEmpty();
+  }
+
+  /**
+   * Evaluates the CEL rules of every schema level present in {@code object}; {@code old} is the
+   * stored object on an update, null on a create.
+   *
+   * <p>As kube-apiserver does (since 1.30, CRD validation ratcheting), a rule that does not use
+   * {@code oldSelf} is not evaluated on a value that the update leaves unchanged, so adding a rule
+   * to a CRD does not block unrelated updates of objects stored before it.
+   */
+  List<Cause> validateRules(ObjectNode object, ObjectNode old) {
+    List<Cause> causes = new ArrayList<>();
+    if (!rules.isEmpty()) {
+      walkRules(object, old, k8sSchema, "", true, causes);
+    }
+    return causes;
+  }
+
+  private void walkRules(
+      JsonNode value, JsonNode old, JsonNode schema, String path, boolean root, List<Cause> out) {
+    if (schema == null || value == null || value.isNull() || value.isMissingNode()) {
+      return;
+    }
+    if (old != null && (old.isNull() || old.isMissingNode())) {
+      old = null;
+    }
+    List<CelRules.Rule> here = rules.getOrDefault(schema, List.of());
+    if (!here.isEmpty()) {
+      boolean unchanged = old != null && old.equals(value);
+      Object self = null;
+      Object oldSelf = null;
+      for (CelRules.Rule rule : here) {
+        if (rule.transition() && old == null && !rule.optionalOldSelf()) {
+          continue; // transition rules need an old value
+        }
+        if (unchanged && !rule.transition()) {
+          continue; // ratcheting: an unchanged value keeps passing
+        }
+        if (self == null) {
+          self = celValue(value, schema, root);
+          oldSelf = old == null ? null : celValue(old, schema, root);
+        }
+        Optional<CelRules.Failure> failure = CelRules.evaluate(rule, self, oldSelf, old != null);
+        if (failure.isPresent()) {
+          out.add(ruleCause(rule, failure.get(), schema, path));
+        }
+      }
+    }
+    if (value.isObject()) {
+      JsonNode props = schema.get("properties");
+      JsonNode additional = schema.get("additionalProperties");
+      for (Map.Entry<String, JsonNode> e : value.properties()) {
+        String field = e.getKey();
+        if (root && OBJECT_ROOT_FIELDS.contains(field)) {
+          continue; // metadata is the API machinery's, and validated by it
+        }
+        JsonNode sub = props != null ? props.get(field) : null;
+        if (sub == null && additional != null && additional.isObject()) {
+          sub = additional;
+        }
+        if (sub != null) {
+          walkRules(
+              e.getValue(),
+              old == null ? null : old.get(field),
+              sub,
+              childPath(path, field, props != null && props.has(field)),
+              false,
+              out);
+        }
+      }
+    } else if (value.isArray()) {
+      JsonNode items = schema.get("items");
+      for (int i = 0; i < value.size(); i++) {
+        JsonNode item = value.get(i);
+        walkRules(item, correlate(item, old, schema), items, path + "[" + i + "]", false, out);
+      }
+    }
+  }
+
+  /**
+   * The old element an array element is compared with: only {@code x-kubernetes-list-type: map}
+   * lists correlate elements (by their map keys), as in Kubernetes; elements of other lists have no
+   * {@code oldSelf}.
+   */
+  private static JsonNode correlate(JsonNode item, JsonNode oldList, JsonNode schema) {
+    if (oldList == null
+        || !oldList.isArray()
+        || !"map".equals(schema.path("x-kubernetes-list-type").asText())) {
+      return null;
+    }
+    JsonNode keys = schema.path("x-kubernetes-list-map-keys");
+    for (JsonNode candidate : oldList) {
+      boolean same = true;
+      for (JsonNode key : keys) {
+        if (!candidate.path(key.asText()).equals(item.path(key.asText()))) {
+          same = false;
+          break;
+        }
+      }
+      if (same) {
+        return candidate;
+      }
+    }
+    return null;
+  }
+
+  private static String childPath(String path, String field, boolean declared) {
+    if (!declared) {
+      return path + "[" + field + "]"; // a map key, printed like kube-apiserver's field paths
+    }
+    return path.isEmpty() ? field : path + "." + field;
+  }
+
+  /** At the root, {@code self.metadata} only offers name and generateName, as in Kubernetes. */
+  private static Object celValue(JsonNode value, JsonNode schema, boolean root) {
+    Object converted = CelRules.value(value, schema);
+    if (root && converted instanceof Map<?, ?> map && map.get("metadata") instanceof Map<?, ?> m) {
+      Map<String, Object> copy = new LinkedHashMap<>();
+      map.forEach((k, v) -> copy.put((String) k, v));
+      Map<String, Object> metadata = new LinkedHashMap<>();
+      for (String key : List.of("name", "generateName")) {
+        if (m.containsKey(key)) {
+          metadata.put(key, m.get(key));
+        }
+      }
+      copy.put("metadata", metadata);
+      return copy;
+    }
+    return converted;
+  }
+
+  /**
+   * The field error kube-apiserver reports for a failed rule: the path (plus the rule's fieldPath),
+   * the reason, and the value shown as the schema type ("object", "string", ...).
+   */
+  private static Cause ruleCause(
+      CelRules.Rule rule, CelRules.Failure failure, JsonNode schema, String path) {
+    String field = path;
+    if (!failure.evaluationError() && !rule.fieldPath().isBlank()) {
+      field = joinFieldPath(path, rule.fieldPath());
+    }
+    String type = schema.path("type").asText("object");
+    String reason = failure.evaluationError() ? "FieldValueInvalid" : rule.reason();
+    String message =
+        switch (reason) {
+          case "FieldValueForbidden" -> "Forbidden: " + failure.message();
+          case "FieldValueRequired" -> "Required value: " + failure.message();
+          case "FieldValueDuplicate" -> "Duplicate value: \"" + type + "\"";
+          default -> "Invalid value: \"" + type + "\": " + failure.message();
+        };
+    return new Cause(
+        switch (reason) {
+          case "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate" -> reason;
+          default -> "FieldValueInvalid";
+        },
+        field,
+        message);
+  }
+
+  /** "spec" + ".model['name']" gives "spec.model.name". */
+  static String joinFieldPath(String base, String relative) {
+    StringBuilder b = new StringBuilder(base);
+    String rest = relative.strip();
+    while (!rest.isEmpty()) {
+      String segment;
+      if (rest.startsWith(".")) {
+        int end = 1;
+        while (end < rest.length() && rest.charAt(end) != '.' && rest.charAt(end) != '[') {
+          end++;
+        }
+        segment = rest.substring(1, end);
+        rest = rest.substring(end);
+        if (b.length() > 0) {
+          b.append('.');
+        }
+        b.append(segment);
+      } else if (rest.startsWith("[")) {
+        int end = rest.indexOf(']');
+        if (end < 0) {
+          break;
+        }
+        segment = rest.substring(1, end).replace("'", "").replace("\"", "");
+        rest = rest.substring(end + 1);
+        if (segment.matches("\\d+")) {
+          b.append('[').append(segment).append(']');
+        } else {
+          if (b.length() > 0) {
+            b.append('.');
+          }
+          b.append(segment);
+        }
+      } else {
+        if (b.length() > 0) {
+          b.append('.');
+        }
+        b.append(rest);
+        break;
+      }
+    }
+    return b.toString();
+  }
+
+  /**
+   * Syntax errors of the CEL rules in a CRD (what kube-apiserver refuses the CRD for), as field
+   * errors on the CRD.
+   */
+  static List<Cause> ruleSyntaxErrors(JsonNode crd) {
+    List<Cause> causes = new ArrayList<>();
+    JsonNode versions = crd.path("spec").path("versions");
+    for (int i = 0; i < versions.size(); i++) {
+      collectSyntaxErrors(
+          versions.get(i).path("schema").path("openAPIV3Schema"),
+          "spec.versions[" + i + "].schema.openAPIV3Schema",
+          causes);
+    }
+    return causes;
+  }
+
+  private static void collectSyntaxErrors(JsonNode schema, String path, List<Cause> out) {
+    if (schema == null || !schema.isObject()) {
+      return;
+    }
+    JsonNode validations = schema.path("x-kubernetes-validations");
+    for (int i = 0; i < validations.size(); i++) {
+      JsonNode v = validations.get(i);
+      String at = path + ".x-kubernetes-validations[" + i + "]";
+      for (String key : List.of("rule", "messageExpression")) {
+        String expression = v.path(key).asText("");
+        if (!expression.isBlank()) {
+          CelRules.syntaxError(expression)
+              .ifPresent(
+                  error ->
+                      out.add(
+                          new Cause(
+                              "FieldValueInvalid",
+                              at + "." + key,
+                              "Invalid value: \""
+                                  + expression
+                                  + "\": compilation failed: "
+                                  + error)));
+        }
+      }
+    }
+    JsonNode props = schema.path("properties");
+    props
+        .properties()
+        .forEach(
+            p -> collectSyntaxErrors(p.getValue(), path + ".properties[" + p.getKey() + "]", out));
+    collectSyntaxErrors(schema.get("additionalProperties"), path + ".additionalProperties", out);
+    collectSyntaxErrors(schema.get("items"), path + ".items", out);
   }
 
   // ---------------------------------------------------------------- translation

@@ -1,10 +1,11 @@
 package aim.orchestrator.dev.kube;
 
+import aim.orchestrator.dev.kube.DevStore.StoredObject;
 import aim.orchestrator.dev.kube.KubeStatus.Cause;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.dsl.HttpMethod;
 import io.fabric8.mockwebserver.http.Buffer;
 import io.fabric8.mockwebserver.http.Dispatcher;
@@ -12,11 +13,15 @@ import io.fabric8.mockwebserver.http.Headers;
 import io.fabric8.mockwebserver.http.MockResponse;
 import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
+import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -24,13 +29,16 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The dev API's request handling: answers what kubectl and a real API server need (version,
- * discovery, a minimal OpenAPI v3, server-side tables, pruning, defaulting and schema validation of
- * custom resources, all patch types but server-side apply, dry runs, kube-apiserver-shaped errors)
- * and delegates storage, watches, resourceVersion/generation bookkeeping and status subresource
- * semantics to fabric8's {@link KubernetesCrudDispatcher}. Writes to custom resources are computed
- * here (the patched or replaced object, with status taken from where the subresource rules say) and
- * validated before the CRUD mock stores them as a plain create or replace, so an invalid object is
- * never stored.
+ * discovery, OpenAPI v3 with the CRD schemas, server-side tables, pruning, defaulting, schema and
+ * CEL validation of custom resources, all patch types but server-side apply, dry runs, field
+ * selectors, namespace lifecycle, deletion with finalizers and propagation policies, token and
+ * access reviews, kube-apiserver-shaped errors) and delegates storage, watches,
+ * resourceVersion/generation bookkeeping and status subresource semantics to fabric8's CRUD
+ * dispatcher ({@link DevStore}). Every write is computed here (the patched or replaced object, with
+ * status taken from where the subresource rules say) and checked before the store keeps it as a
+ * plain create or replace, so an invalid object is never stored. Writes are serialized; what
+ * happens after a delete (garbage collection, namespace termination) runs on {@link
+ * DeletionController}'s thread, which writes back through {@link #writer()}.
  */
 final class DevApiDispatcher extends Dispatcher {
 
@@ -54,12 +62,15 @@ final class DevApiDispatcher extends Dispatcher {
   private static final Pattern DNS1123_SUBDOMAIN =
       Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*");
 
-  private final KubernetesCrudDispatcher crud;
+  private final DevStore crud;
   private final ObjectMapper mapper;
   private final KubeStatus status;
   private final Discovery discovery;
   private final OpenApi openApi;
   private final Tables tables;
+  private final Auth auth;
+  private final Rbac rbac;
+  private final boolean requireNamespaces;
 
   /**
    * Serializes read-modify-write sequences against the CRUD store (requests arrive on several
@@ -70,13 +81,22 @@ final class DevApiDispatcher extends Dispatcher {
   private volatile CrdRegistry registry;
   private volatile String serverAddress = "127.0.0.1";
 
-  DevApiDispatcher(KubernetesCrudDispatcher crud, ObjectMapper mapper) {
+  /**
+   * @param crud the object store
+   * @param auth dev tokens
+   * @param requireNamespaces whether creating in a namespace that does not exist fails (404, as on
+   *     a real cluster) rather than creating the namespace first
+   */
+  DevApiDispatcher(DevStore crud, ObjectMapper mapper, Auth auth, boolean requireNamespaces) {
     this.crud = crud;
     this.mapper = mapper;
     this.status = new KubeStatus(mapper);
     this.discovery = new Discovery(mapper);
     this.openApi = new OpenApi(mapper);
     this.tables = new Tables(mapper);
+    this.auth = auth;
+    this.rbac = new Rbac(this::listItems);
+    this.requireNamespaces = requireNamespaces;
   }
 
   void serverAddress(String hostPort) {
@@ -86,7 +106,9 @@ final class DevApiDispatcher extends Dispatcher {
   @Override
   public MockResponse dispatch(RecordedRequest request) {
     try {
-      MockResponse response = route(request);
+      Optional<Auth.User> requester = auth.requester(request.getHeader("Authorization"));
+      MockResponse response =
+          requester.isEmpty() ? auth.unauthorized() : route(request, requester.get());
       if (response.getWebSocketListener() == null
           && response.header("Content-Type") == null
           && response.getBody() != null
@@ -128,13 +150,24 @@ final class DevApiDispatcher extends Dispatcher {
             .filter(rv -> rv.matches("\\d{1,18}"))
             .map(Long::parseLong)
             .orElse(0L);
-    Optional<CrdRegistry.Version> tableVersion =
+    FieldSelector selector =
+        api.map(a -> a.query().get("fieldSelector"))
+            .map(FieldSelector::parse)
+            .orElse(FieldSelector.EVERYTHING);
+    LabelSelector labels =
+        api.map(a -> a.query().get("labelSelector"))
+            .map(LabelSelector::parse)
+            .orElse(LabelSelector.EVERYTHING);
+    Optional<ApiPath> eventsApi = api.filter(Events::isEvents);
+    Optional<JsonNode> tableColumns =
         api.filter(a -> Tables.wantsTable(request.getHeader("Accept")))
             .flatMap(
                 a ->
                     registry()
                         .find(a.group(), a.resource())
-                        .flatMap(crd -> crd.version(a.version())));
+                        .flatMap(crd -> crd.version(a.version()))
+                        .map(CrdRegistry.Version::printerColumns)
+                        .or(() -> Tables.builtinColumns(a.group(), a.resource())));
     return text -> {
       JsonNode event;
       try {
@@ -143,6 +176,13 @@ final class DevApiDispatcher extends Dispatcher {
         return text;
       }
       JsonNode object = event.path("object");
+      if (eventsApi.isPresent() && object.isObject() && event.isObject()) {
+        object = Events.as(eventsApi.get(), object);
+        ((ObjectNode) event).set("object", object);
+      }
+      if (object.isObject() && !(selector.matches(object) && labels.matches(object))) {
+        return null; // the store's filters are a subset of these (names, namespaces, equality)
+      }
       String rv = object.path("metadata").path("resourceVersion").asText("");
       if (since > 0
           && "ADDED".equals(event.path("type").asText())
@@ -150,16 +190,14 @@ final class DevApiDispatcher extends Dispatcher {
           && Long.parseLong(rv) <= since) {
         return null;
       }
-      if (tableVersion.isPresent() && object.isObject() && event.isObject()) {
-        ((ObjectNode) event)
-            .set(
-                "object", tables.table(object, tableVersion.get().printerColumns(), Instant.now()));
+      if (tableColumns.isPresent() && object.isObject() && event.isObject()) {
+        ((ObjectNode) event).set("object", tables.table(object, tableColumns.get(), Instant.now()));
       }
       return event.toString();
     };
   }
 
-  private MockResponse route(RecordedRequest request) {
+  private MockResponse route(RecordedRequest request, Auth.User requester) {
     String path = request.getPath();
     int q = path.indexOf('?');
     String bare = q < 0 ? path : path.substring(0, q);
@@ -178,6 +216,18 @@ final class DevApiDispatcher extends Dispatcher {
       return crud.dispatch(request);
     }
     ApiPath api = parsed.get();
+    if (Auth.isReview(api)) {
+      return method == HttpMethod.POST
+          ? auth.review(api, readQuietly(request.getBody()), requester, rbac)
+          : status.failure(
+              405,
+              "MethodNotAllowed",
+              "the server does not allow this method on the requested resource",
+              null,
+              null,
+              null,
+              null);
+    }
     MockResponse response =
         switch (method) {
           case POST, PUT, PATCH -> write(request, api);
@@ -202,12 +252,15 @@ final class DevApiDispatcher extends Dispatcher {
               .setBody(VERSION_JSON));
     }
     if (bare.equals("/openapi/v3")) {
-      return Optional.of(status.json(200, openApi.root(allTypes())));
+      CrdRegistry crds = registry();
+      return Optional.of(status.json(200, openApi.root(allTypes(), schemasOf(crds), crds)));
     }
     if (bare.startsWith("/openapi/v3/")) {
+      CrdRegistry crds = registry();
       return Optional.of(
           openApi
-              .groupVersion(allTypes(), bare.substring("/openapi/v3/".length()))
+              .groupVersion(
+                  allTypes(), schemasOf(crds), crds, bare.substring("/openapi/v3/".length()))
               .map(doc -> status.json(200, doc))
               .orElseGet(
                   () -> status.notFound("the server could not find the requested resource")));
@@ -257,6 +310,16 @@ final class DevApiDispatcher extends Dispatcher {
     return Optional.empty();
   }
 
+  /** A custom type's CRD schema, for the OpenAPI documents. */
+  private static java.util.function.Function<ResourceType, Optional<JsonNode>> schemasOf(
+      CrdRegistry crds) {
+    return t ->
+        crds.find(t.group(), t.plural())
+            .flatMap(crd -> crd.version(t.version()))
+            .map(CrdRegistry.Version::schema)
+            .filter(JsonNode::isObject);
+  }
+
   private List<ResourceType> allTypes() {
     List<ResourceType> types = new ArrayList<>(BuiltinResources.ALL);
     types.addAll(registry().resourceTypes());
@@ -278,25 +341,159 @@ final class DevApiDispatcher extends Dispatcher {
     return current;
   }
 
-  // ---------------------------------------------------------------- reads and deletes
+  /** Store callback: a CRD change makes discovery, validation and OpenAPI re-read the CRDs. */
+  void onStoreChange(StoredObject before, StoredObject after) {
+    StoredObject any = after != null ? after : before;
+    if (any != null && any.group().equals(CRD_GROUP)) {
+      registry = null;
+    }
+  }
+
+  // ---------------------------------------------------------------- reads
 
   private MockResponse read(RecordedRequest request, ApiPath api) {
-    MockResponse response = enrich(crud.dispatch(request), api, request);
     String watch = api.query().getOrDefault("watch", "");
-    if (response.code() != 200
-        || api.subresource() != null
-        || watch.equals("true")
-        || watch.equals("1")
-        || !Tables.wantsTable(request.getHeader("Accept"))) {
+    boolean watching = watch.equals("true") || watch.equals("1");
+    FieldSelector selector;
+    LabelSelector labels;
+    try {
+      selector = FieldSelector.parse(api.query().get("fieldSelector"));
+      labels = LabelSelector.parse(api.query().get("labelSelector"));
+    } catch (IllegalArgumentException e) {
+      return status.badRequest(e.getMessage());
+    }
+    RecordedRequest forwarded = request;
+    if (api.name() == null) {
+      // the store understands name and namespace fields and equality label selectors only: a
+      // list is filtered here as a whole; a watch keeps what the store understands (so that an
+      // object leaving the selection is seen as deleted) and the rest is filtered from its events
+      String path = request.getPath();
+      if (!selector.isEmpty()) {
+        path = replaceQueryParam(path, "fieldSelector", watching ? selector.storeSupported() : "");
+      }
+      if (!labels.isEmpty() && (!watching || !storeUnderstands(api.query().get("labelSelector")))) {
+        path = replaceQueryParam(path, "labelSelector", "");
+      }
+      forwarded = withPath(request, path);
+    }
+    MockResponse response = enrich(crud.dispatch(forwarded), api, request);
+    if (response.code() == 404
+        && api.name() != null
+        && Events.isEvents(api)
+        && !api.group().isEmpty()) {
+      // an Event written through core/v1, asked for through events.k8s.io/v1
+      ObjectNode core = fetch("/api/v1/namespaces/" + api.namespace() + "/events/" + api.name());
+      if (core != null) {
+        response = status.json(200, core);
+      }
+    }
+    if (watching || response.code() != 200 || api.subresource() != null) {
       return response;
     }
-    Optional<CrdRegistry.Version> version =
-        registry().find(api.group(), api.resource()).flatMap(crd -> crd.version(api.version()));
-    if (version.isEmpty()) {
-      return response; // built-in kinds: kubectl prints NAME/AGE from the plain list itself
+    JsonNode body = null;
+    if (api.name() == null) {
+      body = read(response.getBody());
+      if (Events.isEvents(api) && !api.group().isEmpty()) {
+        addCoreEvents(api, body);
+      }
+      shapeList(api, body, selector, labels);
+      response = status.json(200, body);
+    } else if (Events.isEvents(api)) {
+      body = Events.as(api, read(response.getBody()));
+      response = status.json(200, body);
+    }
+    if (!Tables.wantsTable(request.getHeader("Accept"))) {
+      return response;
+    }
+    Optional<JsonNode> columns =
+        registry()
+            .find(api.group(), api.resource())
+            .flatMap(crd -> crd.version(api.version()))
+            .map(CrdRegistry.Version::printerColumns)
+            .or(() -> Tables.builtinColumns(api.group(), api.resource()));
+    if (columns.isEmpty()) {
+      return response; // other built-in kinds: kubectl prints NAME/AGE from the plain list itself
     }
     return status.json(
-        200, tables.table(read(response.getBody()), version.get().printerColumns(), Instant.now()));
+        200,
+        tables.table(body != null ? body : read(response.getBody()), columns.get(), Instant.now()));
+  }
+
+  /**
+   * The store's events.k8s.io collection holds only the Events written through that API (its
+   * core/v1 collection holds both): adds those written through core/v1.
+   */
+  private void addCoreEvents(ApiPath api, JsonNode list) {
+    if (!list.path("items").isArray()) {
+      return;
+    }
+    String path =
+        "/api/v1" + (api.namespace() == null ? "" : "/namespaces/" + api.namespace()) + "/events";
+    String labels = api.query().get("labelSelector");
+    if (labels != null && !labels.isEmpty()) {
+      path += "?labelSelector=" + encode(labels);
+    }
+    for (JsonNode event : listItems(path)) {
+      if (event.path("apiVersion").asText("").equals("v1")) {
+        ((ArrayNode) list.get("items")).add(event);
+      }
+    }
+  }
+
+  /**
+   * Makes the store's list answer look like kube-apiserver's: kind {@code <Kind>List} and the
+   * request's apiVersion (the store says "List", which typed clients such as kubectl describe's
+   * Event lister cannot decode), Events in the requested API's shape, field selectors applied.
+   */
+  private void shapeList(ApiPath api, JsonNode list, FieldSelector selector, LabelSelector labels) {
+    if (!list.isObject() || !list.path("items").isArray()) {
+      return;
+    }
+    ObjectNode node = (ObjectNode) list;
+    kindOf(api)
+        .ifPresent(
+            kind -> {
+              node.put("kind", kind + "List");
+              node.put(
+                  "apiVersion",
+                  api.group().isEmpty() ? api.version() : api.group() + "/" + api.version());
+            });
+    boolean events = Events.isEvents(api);
+    ArrayNode kept = mapper.createArrayNode();
+    for (JsonNode item : list.path("items")) {
+      JsonNode shaped = events ? Events.as(api, item) : item;
+      if (selector.matches(shaped) && labels.matches(shaped)) {
+        kept.add(shaped);
+      }
+    }
+    node.set("items", kept);
+  }
+
+  /** Whether fabric8's CRUD store evaluates this label selector itself (no set-based terms). */
+  private static boolean storeUnderstands(String labelSelector) {
+    return !labelSelector.contains("(");
+  }
+
+  /** The kind served at a path, from the built-in table and the CRDs. */
+  private Optional<String> kindOf(ApiPath api) {
+    for (ResourceType t : allTypes()) {
+      if (t.group().equals(api.group())
+          && t.version().equals(api.version())
+          && t.plural().equals(api.resource())) {
+        return Optional.of(t.kind());
+      }
+    }
+    return Optional.empty();
+  }
+
+  /** The items of a stored list (the store's own answer, no dev-API filtering). */
+  private List<JsonNode> listItems(String collectionPath) {
+    MockResponse response = crud.handleGet(collectionPath);
+    List<JsonNode> out = new ArrayList<>();
+    if (response.code() == 200) {
+      read(response.getBody()).path("items").forEach(out::add);
+    }
+    return out;
   }
 
   /**
@@ -308,14 +505,7 @@ final class DevApiDispatcher extends Dispatcher {
   private MockResponse enrich(MockResponse response, ApiPath api, RecordedRequest request) {
     boolean emptyBody = response.getBody() == null || response.getBody().size() == 0;
     if (response.code() == 404 && emptyBody && api.name() != null) {
-      return status.failure(
-          404,
-          "NotFound",
-          api.qualifiedResource() + " \"" + api.name() + "\" not found",
-          api.group(),
-          api.resource(),
-          api.name(),
-          null);
+      return notFound(api);
     }
     if (response.code() == 409) {
       String name = api.name();
@@ -332,50 +522,229 @@ final class DevApiDispatcher extends Dispatcher {
             name,
             null);
       }
-      return status.failure(
-          409,
-          "Conflict",
-          "Operation cannot be fulfilled on "
-              + api.qualifiedResource()
-              + " \""
-              + name
-              + "\": the object has been modified; please apply your changes to the latest version"
-              + " and try again",
-          api.group(),
-          api.resource(),
-          name,
-          null);
+      return conflict(api, name);
     }
     return response;
   }
 
+  private MockResponse notFound(ApiPath api) {
+    return status.failure(
+        404,
+        "NotFound",
+        api.qualifiedResource() + " \"" + api.name() + "\" not found",
+        api.group(),
+        api.resource(),
+        api.name(),
+        null);
+  }
+
+  private MockResponse conflict(ApiPath api, String name) {
+    return status.failure(
+        409,
+        "Conflict",
+        "Operation cannot be fulfilled on "
+            + api.qualifiedResource()
+            + " \""
+            + name
+            + "\": the object has been modified; please apply your changes to the latest version"
+            + " and try again",
+        api.group(),
+        api.resource(),
+        name,
+        null);
+  }
+
+  // ---------------------------------------------------------------- deletes
+
   private MockResponse delete(RecordedRequest request, ApiPath api) {
-    // kubectl sends a delete's dryRun in the DeleteOptions body, other clients in the query
+    // kubectl sends DeleteOptions (dryRun, propagationPolicy, preconditions) in the body, other
+    // clients in the query
     JsonNode options =
         request.getBody() == null || request.getBody().size() == 0
             ? null
             : readQuietly(request.getBody());
+    if (options == null) {
+      options = mapper.createObjectNode();
+    }
     boolean dryRun =
         api.query().containsKey("dryRun")
-            || (options != null
-                && options.path("dryRun").isArray()
-                && !options.path("dryRun").isEmpty());
-    if (dryRun && api.name() != null) {
-      ObjectNode existing = fetch(api.objectPath());
-      return existing == null
-          ? enrich(new MockResponse().setResponseCode(404), api, request)
-          : status.json(200, existing); // kube-apiserver's dryRun=All: checked, not deleted
+            || (options.path("dryRun").isArray() && !options.path("dryRun").isEmpty());
+    if (api.name() == null) {
+      return deleteCollection(request, api, dryRun);
     }
-    return enrich(crud.dispatch(request), api, request);
+    String policy = api.query().getOrDefault("propagationPolicy", "");
+    if (options.hasNonNull("propagationPolicy")) {
+      policy = options.path("propagationPolicy").asText();
+    } else if (options.path("orphanDependents").asBoolean(false)
+        || "true".equals(api.query().get("orphanDependents"))) {
+      policy = "Orphan";
+    }
+    synchronized (writeLock) {
+      return deleteOne(api, policy, options.path("preconditions"), dryRun);
+    }
+  }
+
+  /**
+   * deletecollection: the objects the list with the same selectors answers, each deleted like a
+   * single delete (background; finalizers honoured). The store's own collection delete would ignore
+   * set-based label selectors and delete everything.
+   */
+  private MockResponse deleteCollection(RecordedRequest request, ApiPath api, boolean dryRun) {
+    RecordedRequest list =
+        new RecordedRequest(
+            request.getHttpVersion(),
+            HttpMethod.GET,
+            replaceQueryParam(request.getPath(), "watch", ""),
+            Headers.builder().add("Accept", KubeStatus.JSON).build(),
+            new Buffer(new byte[0]));
+    MockResponse listed = read(list, api);
+    if (listed.code() != 200 || dryRun) {
+      return listed;
+    }
+    JsonNode body = read(listed.getBody());
+    synchronized (writeLock) {
+      for (JsonNode item : body.path("items")) {
+        JsonNode meta = item.path("metadata");
+        String ns = meta.path("namespace").asText("");
+        ApiPath one =
+            new ApiPath(
+                api.group(),
+                api.version(),
+                ns.isEmpty() ? null : ns,
+                api.resource(),
+                meta.path("name").asText(),
+                null,
+                java.util.Map.of());
+        deleteOne(one, "Background", mapper.createObjectNode(), false);
+      }
+    }
+    return listed;
+  }
+
+  /**
+   * Deletes one object as kube-apiserver does: with finalizers (its own, or the garbage collector's
+   * {@code foregroundDeletion}/{@code orphan} for those propagation policies) it only gets a
+   * deletionTimestamp and stays until they are removed; without, it goes at once (and the garbage
+   * collector then deletes its dependents). A namespace starts terminating instead.
+   */
+  private MockResponse deleteOne(
+      ApiPath api, String policy, JsonNode preconditions, boolean dryRun) {
+    ObjectNode existing = fetch(api.objectPath());
+    if (existing == null) {
+      return notFound(api);
+    }
+    JsonNode metadata = existing.path("metadata");
+    String preUid = preconditions.path("uid").asText("");
+    if (!preUid.isEmpty() && !preUid.equals(metadata.path("uid").asText())) {
+      return status.failure(
+          409,
+          "Conflict",
+          "Precondition failed: UID in precondition: "
+              + preUid
+              + ", UID in object meta: "
+              + metadata.path("uid").asText(),
+          api.group(),
+          api.resource(),
+          api.name(),
+          null);
+    }
+    String preVersion = preconditions.path("resourceVersion").asText("");
+    if (!preVersion.isEmpty() && !preVersion.equals(metadata.path("resourceVersion").asText())) {
+      return status.failure(
+          409,
+          "Conflict",
+          "Precondition failed: ResourceVersion in precondition: "
+              + preVersion
+              + ", ResourceVersion in object meta: "
+              + metadata.path("resourceVersion").asText(),
+          api.group(),
+          api.resource(),
+          api.name(),
+          null);
+    }
+    if (dryRun) {
+      return status.json(200, existing); // kube-apiserver's dryRun=All: checked, not deleted
+    }
+    if (api.group().isEmpty() && "namespaces".equals(api.resource())) {
+      return terminateNamespace(api, existing);
+    }
+    String gcFinalizer =
+        switch (policy) {
+          case "Foreground" -> DeletionController.FOREGROUND;
+          case "Orphan" -> DeletionController.ORPHAN;
+          default -> null;
+        };
+    List<String> finalizers = strings(metadata.path("finalizers"));
+    if (gcFinalizer == null && finalizers.isEmpty()) {
+      crud.rawWrite(api.objectPath(), null);
+      log.debug("[dev-api] deleted {}", api.objectPath());
+      return status.json(200, existing);
+    }
+    ObjectNode updated = existing.deepCopy();
+    ObjectNode meta = (ObjectNode) updated.get("metadata");
+    boolean changed = false;
+    if (!meta.hasNonNull("deletionTimestamp")) {
+      markDeleted(meta);
+      changed = true;
+    }
+    if (gcFinalizer != null && !finalizers.contains(gcFinalizer)) {
+      Set<String> next = new LinkedHashSet<>(finalizers);
+      // switching policy replaces the other garbage-collector finalizer, as kube-apiserver does
+      next.remove(
+          gcFinalizer.equals(DeletionController.FOREGROUND)
+              ? DeletionController.ORPHAN
+              : DeletionController.FOREGROUND);
+      next.add(gcFinalizer);
+      ArrayNode array = meta.putArray("finalizers");
+      next.forEach(array::add);
+      changed = true;
+    }
+    if (changed) {
+      crud.rawWrite(api.objectPath(), updated);
+      log.debug(
+          "[dev-api] {} is being deleted, finalizers {}",
+          api.objectPath(),
+          meta.path("finalizers"));
+    }
+    return status.json(200, updated);
+  }
+
+  /** Sets deletionTimestamp (and bumps generation, as kube-apiserver does for graceful deletes). */
+  private static void markDeleted(ObjectNode meta) {
+    meta.put("deletionTimestamp", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    meta.put("deletionGracePeriodSeconds", 0);
+    if (meta.has("generation")) {
+      meta.put("generation", meta.path("generation").asLong() + 1);
+    }
+  }
+
+  /**
+   * DELETE of a namespace: it turns Terminating (deletionTimestamp, {@code status.phase}) and stays
+   * while the namespace controller empties it; the "kubernetes" finalizer in {@code
+   * spec.finalizers} holds it (stored raw: the store would drop an object with a deletionTimestamp
+   * and no metadata finalizers).
+   */
+  private MockResponse terminateNamespace(ApiPath api, ObjectNode existing) {
+    if (existing.path("metadata").hasNonNull("deletionTimestamp")) {
+      return status.json(200, existing);
+    }
+    ObjectNode updated = existing.deepCopy();
+    markDeleted((ObjectNode) updated.get("metadata"));
+    ObjectNode spec = updated.get("spec") instanceof ObjectNode s ? s : updated.putObject("spec");
+    if (!strings(spec.path("finalizers")).contains(DeletionController.NAMESPACE_FINALIZER)) {
+      spec.withArray("finalizers").add(DeletionController.NAMESPACE_FINALIZER);
+    }
+    ObjectNode nsStatus =
+        updated.get("status") instanceof ObjectNode s ? s : updated.putObject("status");
+    nsStatus.put("phase", "Terminating");
+    crud.rawWrite(api.objectPath(), updated);
+    log.info("[dev-api] namespace {} is terminating", api.name());
+    return status.json(200, updated);
   }
 
   // ---------------------------------------------------------------- writes
 
   private MockResponse write(RecordedRequest request, ApiPath api) {
-    Optional<CrdRegistry.Crd> crd =
-        api.group().equals(CRD_GROUP)
-            ? Optional.empty()
-            : registry().find(api.group(), api.resource());
     Patches.Type patchType =
         request.method() == HttpMethod.PATCH
             ? Patches.Type.of(request.getHeader("Content-Type"))
@@ -393,51 +762,266 @@ final class DevApiDispatcher extends Dispatcher {
           null,
           null);
     }
-    if (crd.isEmpty()) {
-      boolean dryRun = api.query().containsKey("dryRun");
-      if (patchType == Patches.Type.STRATEGIC || dryRun) {
-        synchronized (writeLock) {
-          return writeComputed(request, api, patchType);
-        }
-      }
-      return enrich(crud.dispatch(withoutQuery(request)), api, request);
-    }
-    Optional<CrdRegistry.Version> version =
-        crd.get().version(api.version()).filter(CrdRegistry.Version::served);
-    if (version.isEmpty()
-        || (api.subresource() != null && !api.isStatus())
-        || (api.isStatus() && !version.get().statusSubresource())) {
-      return status.notFound("the server could not find the requested resource");
-    }
     synchronized (writeLock) {
+      Optional<CrdRegistry.Crd> crd =
+          api.group().equals(CRD_GROUP)
+              ? Optional.empty()
+              : registry().find(api.group(), api.resource());
+      if (crd.isEmpty()) {
+        return writeBuiltin(request, api, patchType);
+      }
+      Optional<CrdRegistry.Version> version =
+          crd.get().version(api.version()).filter(CrdRegistry.Version::served);
+      if (version.isEmpty()
+          || (api.subresource() != null && !api.isStatus())
+          || (api.isStatus() && !version.get().statusSubresource())) {
+        return status.notFound("the server could not find the requested resource");
+      }
       return writeCustom(request, api, crd.get(), version.get(), patchType);
     }
   }
 
   /**
-   * Built-in kinds, when the CRUD mock cannot do the write itself (a strategic merge patch, a dry
-   * run): compute the resulting object here and store it (or not) with a PUT or POST.
+   * Built-in kinds (and CRDs themselves): the resulting object is computed here, checked for
+   * namespace lifecycle and metadata rules, and stored with a PUT or POST.
    */
-  private MockResponse writeComputed(RecordedRequest request, ApiPath api, Patches.Type patchType) {
+  private MockResponse writeBuiltin(RecordedRequest request, ApiPath api, Patches.Type patchType) {
     JsonNode input;
     try {
       input = mapper.readTree(request.getBody().getBytes());
     } catch (IOException e) {
       return status.badRequest("[dev-api] the request body is not JSON: " + e.getMessage());
     }
-    JsonNode result = input;
-    if (request.method() == HttpMethod.PATCH) {
-      ObjectNode existing = fetch(api.objectPath());
+    if (input == null) {
+      return status.badRequest("[dev-api] the request has no body");
+    }
+    HttpMethod method = request.method();
+    ObjectNode existing = null;
+    if (method != HttpMethod.POST) {
+      existing = fetch(api.objectPath());
       if (existing == null) {
-        return enrich(crud.dispatch(withoutQuery(request)), api, request);
+        return notFound(api);
       }
-      result = Patches.apply(patchType, existing, input, false);
+    }
+    JsonNode result = input;
+    if (method == HttpMethod.PATCH) {
+      try {
+        result = Patches.apply(patchType, existing, input, false);
+      } catch (RuntimeException e) {
+        return status.failure(
+            422,
+            "Invalid",
+            "the patch cannot be applied: " + e.getMessage(),
+            null,
+            null,
+            null,
+            null);
+      }
     }
     if (result == null || !result.isObject()) {
       return status.badRequest("[dev-api] the request does not produce an object");
     }
-    HttpMethod method = request.method() == HttpMethod.PATCH ? HttpMethod.PUT : request.method();
-    return enrich(store(request, api, method, (ObjectNode) result), api, request);
+    ObjectNode object = (ObjectNode) result;
+    boolean namespaces = api.group().isEmpty() && "namespaces".equals(api.resource());
+    if (namespaces && "finalize".equals(api.subresource())) {
+      return finalizeNamespace(api, existing, object);
+    }
+    if (method == HttpMethod.POST) {
+      Optional<MockResponse> refused = admitCreate(api, object);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
+      if (namespaces && api.name() == null) {
+        namespaceDefaults(object);
+      }
+    } else {
+      Optional<MockResponse> refused = checkMetadataUpdate(api, existing, object);
+      if (refused.isPresent()) {
+        return refused.get();
+      }
+      if (namespaces && api.subresource() == null) {
+        // phase and finalizers change through /status and /finalize only
+        setOrRemove(object, "status", existing.get("status"));
+        ObjectNode spec = object.get("spec") instanceof ObjectNode s ? s : object.putObject("spec");
+        setOrRemove(spec, "finalizers", existing.path("spec").get("finalizers"));
+      }
+    }
+    if (api.group().equals(CRD_GROUP)) {
+      List<Cause> causes = CrdSchema.ruleSyntaxErrors(object);
+      if (!causes.isEmpty()) {
+        return invalid("CustomResourceDefinition", CRD_GROUP, nameOf(object), causes);
+      }
+    }
+    if (existing != null
+        && namespaces
+        && existing.path("metadata").hasNonNull("deletionTimestamp")
+        && strings(object.path("metadata").path("finalizers")).isEmpty()) {
+      return storeTerminatingNamespace(request, api, existing, object);
+    }
+    HttpMethod forwardMethod = method == HttpMethod.PATCH ? HttpMethod.PUT : method;
+    return enrich(store(request, api, forwardMethod, object), api, request);
+  }
+
+  /**
+   * A write to a terminating namespace, stored raw: through the store's update rules it would be
+   * deleted at once (it has a deletionTimestamp and no metadata finalizers).
+   */
+  private MockResponse storeTerminatingNamespace(
+      RecordedRequest request, ApiPath api, ObjectNode existing, ObjectNode object) {
+    String rv = object.path("metadata").path("resourceVersion").asText("");
+    if (!rv.isEmpty() && !rv.equals(existing.path("metadata").path("resourceVersion").asText())) {
+      return conflict(api, api.name());
+    }
+    ObjectNode merged = existing.deepCopy();
+    if (api.isStatus()) {
+      setOrRemove(merged, "status", object.get("status"));
+    } else {
+      merged.set("metadata", object.get("metadata"));
+      setOrRemove(merged, "spec", object.get("spec"));
+    }
+    for (String server : List.of("uid", "creationTimestamp", "name")) {
+      ((ObjectNode) merged.get("metadata")).set(server, existing.path("metadata").get(server));
+    }
+    if (api.query().containsKey("dryRun")) {
+      return status.json(200, merged);
+    }
+    crud.rawWrite(api.objectPath(), merged);
+    return status.json(200, merged);
+  }
+
+  /** PUT .../namespaces/x/finalize: only spec.finalizers changes. */
+  private MockResponse finalizeNamespace(ApiPath api, ObjectNode existing, ObjectNode object) {
+    if (existing == null) {
+      return notFound(api);
+    }
+    ObjectNode updated = existing.deepCopy();
+    ObjectNode spec = updated.get("spec") instanceof ObjectNode s ? s : updated.putObject("spec");
+    setOrRemove(spec, "finalizers", object.path("spec").get("finalizers"));
+    String objectPath = "/api/v1/namespaces/" + api.name();
+    if (updated.path("metadata").hasNonNull("deletionTimestamp")
+        && strings(spec.path("finalizers")).isEmpty()
+        && strings(updated.path("metadata").path("finalizers")).isEmpty()
+        && namespaceIsEmpty(api.name())) {
+      crud.rawWrite(objectPath, null);
+    } else {
+      crud.rawWrite(objectPath, updated);
+    }
+    return status.json(200, updated);
+  }
+
+  private static void namespaceDefaults(ObjectNode namespace) {
+    ObjectNode metadata =
+        namespace.get("metadata") instanceof ObjectNode m ? m : namespace.putObject("metadata");
+    String name = metadata.path("name").asText("");
+    if (!name.isEmpty()) {
+      ObjectNode labels =
+          metadata.get("labels") instanceof ObjectNode l ? l : metadata.putObject("labels");
+      labels.put("kubernetes.io/metadata.name", name);
+    }
+    ObjectNode spec =
+        namespace.get("spec") instanceof ObjectNode s ? s : namespace.putObject("spec");
+    if (!spec.has("finalizers")) {
+      spec.putArray("finalizers").add(DeletionController.NAMESPACE_FINALIZER);
+    }
+    namespace.putObject("status").put("phase", "Active");
+  }
+
+  /**
+   * kube-apiserver's NamespaceLifecycle admission for creates: the namespace must exist (or, with
+   * {@code requireNamespaces} off, is created now) and must not be terminating (Events excepted, so
+   * that what happens during termination can still be recorded).
+   */
+  private Optional<MockResponse> admitCreate(ApiPath api, ObjectNode object) {
+    String namespace = api.namespace();
+    if (namespace == null) {
+      return Optional.empty();
+    }
+    ObjectNode ns = fetch("/api/v1/namespaces/" + namespace);
+    if (ns == null) {
+      if (!requireNamespaces) {
+        ObjectNode created = mapper.createObjectNode();
+        created.put("apiVersion", "v1");
+        created.put("kind", "Namespace");
+        created.putObject("metadata").put("name", namespace);
+        MockResponse answer = post("/api/v1/namespaces", created);
+        log.info(
+            "[dev-api] created namespace {} implicitly (requireNamespaces is off): HTTP {}",
+            namespace,
+            answer.code());
+        return Optional.empty();
+      }
+      return Optional.of(
+          status.failure(
+              404,
+              "NotFound",
+              "namespaces \"" + namespace + "\" not found",
+              "",
+              "namespaces",
+              namespace,
+              null));
+    }
+    if (ns.path("metadata").hasNonNull("deletionTimestamp") && !Events.isEvents(api)) {
+      String name = nameOf(object);
+      return Optional.of(
+          status.failure(
+              403,
+              "Forbidden",
+              api.qualifiedResource()
+                  + " \""
+                  + name
+                  + "\" is forbidden: unable to create new content in namespace "
+                  + namespace
+                  + " because it is being terminated",
+              api.group(),
+              api.resource(),
+              name,
+              List.of(
+                  new Cause(
+                      "NamespaceTerminating",
+                      "metadata.namespace",
+                      "namespace " + namespace + " is being terminated"))));
+    }
+    return Optional.empty();
+  }
+
+  /**
+   * Metadata rules of an update: deletionTimestamp and deletionGracePeriodSeconds are the server's
+   * (kept as stored), and an object being deleted accepts no new finalizer.
+   */
+  private Optional<MockResponse> checkMetadataUpdate(
+      ApiPath api, ObjectNode existing, ObjectNode object) {
+    ObjectNode meta =
+        object.get("metadata") instanceof ObjectNode m ? m : object.putObject("metadata");
+    JsonNode stored = existing.path("metadata");
+    for (String field : List.of("deletionTimestamp", "deletionGracePeriodSeconds")) {
+      setOrRemove(meta, field, stored.get(field));
+    }
+    if (stored.hasNonNull("deletionTimestamp")) {
+      List<String> before = strings(stored.path("finalizers"));
+      List<String> added = new ArrayList<>();
+      for (String f : strings(meta.path("finalizers"))) {
+        if (!before.contains(f)) {
+          added.add(f);
+        }
+      }
+      if (!added.isEmpty()) {
+        String kind = existing.path("kind").asText(api.resource());
+        return Optional.of(
+            invalid(
+                kind,
+                api.group(),
+                api.name(),
+                List.of(
+                    new Cause(
+                        "FieldValueForbidden",
+                        "metadata.finalizers",
+                        "Forbidden: no new finalizers can be added if the object is being"
+                            + " deleted, found new finalizers []string{\""
+                            + String.join("\", \"", added)
+                            + "\"}"))));
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -449,25 +1033,13 @@ final class DevApiDispatcher extends Dispatcher {
     if (api.query().containsKey("dryRun")) {
       return status.json(method == HttpMethod.POST ? 201 : 200, object);
     }
-    return crud.dispatch(forward(request, method, object));
-  }
-
-  /**
-   * The CRUD mock recognizes a status write only when the path ends in {@code /status}, so the
-   * query of a write (fieldManager, fieldValidation, ... which it ignores anyway) must not reach
-   * it.
-   */
-  private static RecordedRequest withoutQuery(RecordedRequest request) {
-    String path = request.getPath();
-    int q = path.indexOf('?');
-    return q < 0
-        ? request
-        : new RecordedRequest(
-            request.getHttpVersion(),
-            request.method(),
-            path.substring(0, q),
-            request.getHeaders(),
-            new Buffer(request.getBody().getBytes()));
+    MockResponse response = crud.dispatch(forward(request, method, object));
+    if (response.code() < 300 && (response.getBody() == null || response.getBody().size() == 0)) {
+      // the update removed the last finalizer of an object being deleted: the store dropped it
+      // and answers nothing, kube-apiserver answers the object's last state
+      return status.json(200, object);
+    }
+    return response;
   }
 
   private MockResponse writeCustom(
@@ -490,14 +1062,7 @@ final class DevApiDispatcher extends Dispatcher {
     if (method != HttpMethod.POST) {
       existing = fetch(api.objectPath());
       if (existing == null) {
-        return status.failure(
-            404,
-            "NotFound",
-            api.qualifiedResource() + " \"" + api.name() + "\" not found",
-            api.group(),
-            api.resource(),
-            api.name(),
-            null);
+        return notFound(api);
       }
     }
     ObjectNode result;
@@ -506,6 +1071,12 @@ final class DevApiDispatcher extends Dispatcher {
       Optional<MockResponse> mismatch = checkTypeMeta(result, crd, api);
       if (mismatch.isPresent()) {
         return mismatch.get();
+      }
+      if (crd.namespaced()) {
+        Optional<MockResponse> refused = admitCreate(api, result);
+        if (refused.isPresent()) {
+          return refused.get();
+        }
       }
       if (version.statusSubresource()) {
         result.remove("status"); // the status subresource owns status: a create cannot set it
@@ -554,6 +1125,10 @@ final class DevApiDispatcher extends Dispatcher {
         if (version.statusSubresource()) {
           setOrRemove(result, "status", existing.get("status"));
         }
+        Optional<MockResponse> refused = checkMetadataUpdate(api, existing, result);
+        if (refused.isPresent()) {
+          return refused.get();
+        }
       }
     }
 
@@ -578,6 +1153,10 @@ final class DevApiDispatcher extends Dispatcher {
       causes.addAll(nameCauses(result));
     }
     schema.ifPresent(s -> causes.addAll(s.validate(result, mapper)));
+    if (causes.isEmpty() && schema.isPresent() && schema.get().hasRules()) {
+      // CEL runs on well-typed objects only, so a type error is not reported twice
+      causes.addAll(schema.get().validateRules(result, existing));
+    }
     if (!causes.isEmpty()) {
       MockResponse answer = invalid(crd, nameOf(result), causes);
       log.info("[dev-api] rejected {} {}: {}", method, request.getPath(), causeSummary(causes));
@@ -655,13 +1234,18 @@ final class DevApiDispatcher extends Dispatcher {
 
   /** A 422 Invalid Status shaped like kube-apiserver's. */
   private MockResponse invalid(CrdRegistry.Crd crd, String name, List<Cause> causes) {
+    return invalid(crd.kind(), crd.group(), name, causes);
+  }
+
+  private MockResponse invalid(String kind, String group, String name, List<Cause> causes) {
     String summary = causeSummary(causes);
+    String qualified = group == null || group.isEmpty() ? kind : kind + "." + group;
     return status.failure(
         422,
         "Invalid",
-        crd.kind() + "." + crd.group() + " \"" + name + "\" is invalid: " + summary,
-        crd.group(),
-        crd.kind(),
+        qualified + " \"" + name + "\" is invalid: " + summary,
+        group,
+        kind,
         name,
         causes);
   }
@@ -678,9 +1262,17 @@ final class DevApiDispatcher extends Dispatcher {
     return object == null ? "" : object.path("metadata").path("name").asText("");
   }
 
+  private static List<String> strings(JsonNode array) {
+    List<String> out = new ArrayList<>();
+    if (array != null) {
+      array.forEach(n -> out.add(n.asText()));
+    }
+    return out;
+  }
+
   private JsonNode readQuietly(Buffer body) {
     try {
-      return mapper.readTree(body.getBytes());
+      return body == null || body.size() == 0 ? null : mapper.readTree(body.getBytes());
     } catch (IOException e) {
       return null;
     }
@@ -711,6 +1303,15 @@ final class DevApiDispatcher extends Dispatcher {
     }
   }
 
+  private boolean namespaceIsEmpty(String namespace) {
+    for (StoredObject o : crud.all()) {
+      if (namespace.equals(o.namespace())) {
+        return false;
+      }
+    }
+    return true;
+  }
+
   /**
    * The request the CRUD mock stores: same path (without query) and headers, the computed object as
    * body.
@@ -739,11 +1340,202 @@ final class DevApiDispatcher extends Dispatcher {
         new Buffer(bytes));
   }
 
+  private static RecordedRequest withPath(RecordedRequest request, String path) {
+    return new RecordedRequest(
+        request.getHttpVersion(),
+        request.method(),
+        path,
+        request.getHeaders(),
+        new Buffer(request.getBody() == null ? new byte[0] : request.getBody().getBytes()));
+  }
+
+  /** The path with one query parameter replaced ({@code value} empty: removed). */
+  static String replaceQueryParam(String path, String key, String value) {
+    int q = path.indexOf('?');
+    if (q < 0) {
+      return value.isEmpty() ? path : path + "?" + key + "=" + encode(value);
+    }
+    List<String> kept = new ArrayList<>();
+    for (String pair : path.substring(q + 1).split("&")) {
+      int eq = pair.indexOf('=');
+      String k = eq < 0 ? pair : pair.substring(0, eq);
+      if (!k.equals(key) && !pair.isEmpty()) {
+        kept.add(pair);
+      }
+    }
+    if (!value.isEmpty()) {
+      kept.add(key + "=" + encode(value));
+    }
+    return path.substring(0, q) + (kept.isEmpty() ? "" : "?" + String.join("&", kept));
+  }
+
+  private static String encode(String value) {
+    return URLEncoder.encode(value, StandardCharsets.UTF_8);
+  }
+
   /** A write through this dispatcher from inside the process (CRD installation at start-up). */
   MockResponse post(String path, ObjectNode body) {
     byte[] bytes = body.toString().getBytes(StandardCharsets.UTF_8);
     Headers headers = Headers.builder().add("Content-Type", KubeStatus.JSON).build();
     return dispatch(
         new RecordedRequest("HTTP/1.1", HttpMethod.POST, path, headers, new Buffer(bytes)));
+  }
+
+  // ---------------------------------------------------------------- the deletion controller's
+  // writes
+
+  /** The writes of {@link DeletionController}: under the write lock, on fresh state. */
+  DeletionController.Writer writer() {
+    return new DeletionController.Writer() {
+      @Override
+      public void delete(StoredObject object, String propagationPolicy) {
+        synchronized (writeLock) {
+          if (current(object) != null) {
+            ApiPath api = ApiPath.parse(object.path()).orElseThrow();
+            MockResponse answer =
+                deleteOne(api, propagationPolicy, mapper.createObjectNode(), false);
+            if (answer.code() >= 300) {
+              throw new IllegalStateException("HTTP " + answer.code());
+            }
+          }
+        }
+      }
+
+      @Override
+      public void removeFinalizer(StoredObject object, String finalizer) {
+        synchronized (writeLock) {
+          ObjectNode current = current(object);
+          if (current == null) {
+            return;
+          }
+          List<String> finalizers = strings(current.path("metadata").path("finalizers"));
+          if (!finalizers.remove(finalizer)) {
+            return;
+          }
+          if (finalizer.equals(DeletionController.FOREGROUND)
+              && hasBlockingDependent(object.uid())) {
+            return; // one appeared since the sweep's snapshot
+          }
+          ObjectNode meta = (ObjectNode) current.get("metadata");
+          if (finalizers.isEmpty()) {
+            meta.remove("finalizers");
+          } else {
+            ArrayNode array = meta.putArray("finalizers");
+            finalizers.forEach(array::add);
+          }
+          boolean gone = finalizers.isEmpty() && meta.hasNonNull("deletionTimestamp");
+          crud.rawWrite(object.path(), gone ? null : current);
+        }
+      }
+
+      @Override
+      public void removeOwnerReferences(StoredObject object, Set<String> ownerUids) {
+        synchronized (writeLock) {
+          ObjectNode current = current(object);
+          if (current == null) {
+            return;
+          }
+          ArrayNode kept = mapper.createArrayNode();
+          current
+              .path("metadata")
+              .path("ownerReferences")
+              .forEach(
+                  ref -> {
+                    if (!ownerUids.contains(ref.path("uid").asText(""))) {
+                      kept.add(ref);
+                    }
+                  });
+          ObjectNode meta = (ObjectNode) current.get("metadata");
+          if (kept.size() == meta.path("ownerReferences").size()) {
+            return;
+          }
+          if (kept.isEmpty()) {
+            meta.remove("ownerReferences");
+          } else {
+            meta.set("ownerReferences", kept);
+          }
+          crud.rawWrite(object.path(), current);
+        }
+      }
+
+      @Override
+      public void collect(StoredObject dependent) {
+        synchronized (writeLock) {
+          ObjectNode current = current(dependent);
+          if (current == null) {
+            return;
+          }
+          Set<String> missing = new LinkedHashSet<>();
+          int refs = 0;
+          for (JsonNode ref : current.path("metadata").path("ownerReferences")) {
+            refs++;
+            String uid = ref.path("uid").asText("");
+            if (crud.byUid(uid).isEmpty()) {
+              missing.add(uid);
+            }
+          }
+          if (missing.isEmpty()) {
+            return;
+          }
+          if (missing.size() < refs) {
+            removeOwnerReferences(dependent, missing);
+          } else if (!current.path("metadata").hasNonNull("deletionTimestamp")) {
+            log.info(
+                "[dev-api] gc: deleting {} {}/{}: its owner is gone",
+                dependent.kind(),
+                dependent.namespace(),
+                dependent.name());
+            delete(dependent, "Background");
+          }
+        }
+      }
+
+      @Override
+      public void finishNamespace(StoredObject namespace) {
+        synchronized (writeLock) {
+          ObjectNode current = current(namespace);
+          if (current == null
+              || !current.path("metadata").hasNonNull("deletionTimestamp")
+              || !namespaceIsEmpty(namespace.name())) {
+            return;
+          }
+          ObjectNode spec =
+              current.get("spec") instanceof ObjectNode s ? s : current.putObject("spec");
+          List<String> finalizers = strings(spec.path("finalizers"));
+          finalizers.remove(DeletionController.NAMESPACE_FINALIZER);
+          ArrayNode array = spec.putArray("finalizers");
+          finalizers.forEach(array::add);
+          boolean gone =
+              finalizers.isEmpty()
+                  && strings(current.path("metadata").path("finalizers")).isEmpty();
+          crud.rawWrite(namespace.path(), gone ? null : current);
+          if (gone) {
+            log.info("[dev-api] namespace {} is gone", namespace.name());
+          }
+        }
+      }
+
+      private boolean hasBlockingDependent(String ownerUid) {
+        for (StoredObject o : crud.all()) {
+          for (JsonNode ref : o.ownerReferences()) {
+            if (ref.path("uid").asText("").equals(ownerUid)
+                && ref.path("blockOwnerDeletion").asBoolean(false)) {
+              return true;
+            }
+          }
+        }
+        return false;
+      }
+
+      /** The object as stored now, or null when it is gone or was replaced (another UID). */
+      private ObjectNode current(StoredObject object) {
+        ObjectNode current = fetch(object.path());
+        if (current == null
+            || !current.path("metadata").path("uid").asText("").equals(object.uid())) {
+          return null;
+        }
+        return current;
+      }
+    };
   }
 }

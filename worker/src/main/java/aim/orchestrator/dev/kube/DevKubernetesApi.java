@@ -9,7 +9,6 @@ import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
-import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.mockwebserver.http.MockResponse;
 import java.io.IOException;
 import java.io.InputStream;
@@ -36,10 +35,27 @@ import org.springframework.core.io.support.PathMatchingResourcePatternResolver;
  * The dev-mode Kubernetes API server (dev and tests only, never production): fabric8's CRUD mock
  * ({@code KubernetesCrudDispatcher}) as the in-memory store, served on plain HTTP at {@code
  * 127.0.0.1} and extended so that kubectl works against it (version, aggregated and legacy
- * discovery, a minimal OpenAPI v3, server-side printing, HTTP streaming watches) and so that custom
- * resources are pruned, defaulted and validated against their CRD schema like on a real API server
- * (HTTP 422 {@code Status} on invalid objects). Objects live in memory only; nothing runs
- * controllers (see the cluster simulator for that).
+ * discovery, OpenAPI v3 with the CRD schemas for {@code explain}, server-side printing, HTTP
+ * streaming watches, field selectors, Events for {@code describe}) and so that it behaves like a
+ * real API server where the orchestrator depends on it:
+ *
+ * <ul>
+ *   <li>custom resources are pruned, defaulted and validated against their CRD schema, including
+ *       its CEL {@code x-kubernetes-validations} with transition rules (HTTP 422 {@code Status} on
+ *       invalid objects);
+ *   <li>finalizers and deletionTimestamp, propagation policies and garbage collection of owner
+ *       references (background, foreground, orphan), on a dev-api thread;
+ *   <li>namespaces: creating in a missing namespace fails (unless {@link
+ *       Options#requireNamespaces()} is off), deleting one terminates it and deletes everything in
+ *       it first;
+ *   <li>a dev token ({@link #devToken()}) and more users ({@link #addUser}), TokenReview and
+ *       SubjectAccessReview (RBAC over the stored Roles and bindings). Requests with an unknown
+ *       bearer token get 401; requests without one act as the dev user (kubectl sends no token
+ *       over plain HTTP); requests themselves are not authorized against RBAC.
+ * </ul>
+ *
+ * <p>Objects live in memory only; no controller runs except the garbage collector and the namespace
+ * controller (see the cluster simulator for the rest).
  *
  * <p>On start it installs the AIM CRDs found on the classpath under {@code crds/*.yml} (the
  * aim-workflows jar packages them there) and the dev CRDs under {@code dev/crds/*.yaml} (KServe
@@ -62,7 +78,6 @@ public final class DevKubernetesApi implements AutoCloseable {
   private static final String CONTEXT = "aim-dev";
 
   private static final String HOST = "127.0.0.1";
-  private static final String DUMMY_TOKEN = "aim-dev-token";
   private static final List<String> SYSTEM_NAMESPACES =
       List.of("default", "kube-system", "kube-public", "kube-node-lease");
   private static final List<String> CRD_LOCATIONS =
@@ -72,13 +87,37 @@ public final class DevKubernetesApi implements AutoCloseable {
           "classpath*:dev/crds/*.yaml",
           "classpath*:dev/crds/*.yml");
 
+  /**
+   * Start options.
+   *
+   * @param requireNamespaces true (the default, as on a real cluster): creating an object in a
+   *     namespace that does not exist fails with 404; false: the namespace is created first
+   */
+  public record Options(boolean requireNamespaces) {
+
+    /** The defaults: namespaces are required. */
+    public static Options defaults() {
+      return new Options(true);
+    }
+
+    /** These options with {@code requireNamespaces} set. */
+    public Options withRequireNamespaces(boolean require) {
+      return new Options(require);
+    }
+  }
+
   private final DevHttpServer server;
   private final DevApiDispatcher dispatcher;
+  private final DeletionController deletions;
+  private final Auth auth;
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private DevKubernetesApi(DevHttpServer server, DevApiDispatcher dispatcher) {
+  private DevKubernetesApi(
+      DevHttpServer server, DevApiDispatcher dispatcher, DeletionController deletions, Auth auth) {
     this.server = server;
     this.dispatcher = dispatcher;
+    this.deletions = deletions;
+    this.auth = auth;
   }
 
   /**
@@ -89,11 +128,36 @@ public final class DevKubernetesApi implements AutoCloseable {
    * @throws IllegalStateException if the server cannot start or does not answer
    */
   public static DevKubernetesApi start(int port) {
+    return start(port, Options.defaults());
+  }
+
+  /**
+   * Starts like {@link #start(int)}, with options.
+   *
+   * @throws IllegalStateException if the server cannot start or does not answer
+   */
+  public static DevKubernetesApi start(int port, Options options) {
     ObjectMapper mapper = new ObjectMapper();
     // fabric8's CRUD mock is the store: objects, resourceVersions, generations, watches
-    DevApiDispatcher dispatcher = new DevApiDispatcher(new KubernetesCrudDispatcher(), mapper);
-    DevHttpServer server = DevHttpServer.start(HOST, port, dispatcher);
-    DevKubernetesApi api = new DevKubernetesApi(server, dispatcher);
+    DevStore store = new DevStore();
+    Auth auth = new Auth(mapper);
+    DevApiDispatcher dispatcher =
+        new DevApiDispatcher(store, mapper, auth, options.requireNamespaces());
+    DeletionController deletions = new DeletionController(store);
+    deletions.writer(dispatcher.writer());
+    store.listener(
+        (before, after) -> {
+          dispatcher.onStoreChange(before, after);
+          deletions.onChange(before, after);
+        });
+    DevHttpServer server;
+    try {
+      server = DevHttpServer.start(HOST, port, dispatcher);
+    } catch (RuntimeException e) {
+      deletions.close();
+      throw e;
+    }
+    DevKubernetesApi api = new DevKubernetesApi(server, dispatcher, deletions, auth);
     try {
       dispatcher.serverAddress(HOST + ":" + server.port());
       int installed = api.installCrds();
@@ -121,20 +185,39 @@ public final class DevKubernetesApi implements AutoCloseable {
     return "http://" + HOST + ":" + port();
   }
 
+  /**
+   * The dev token, generated at start: user {@code dev-admin} in the groups {@code system:masters}
+   * and {@code system:authenticated}. The clients and kubeconfigs this class makes use it.
+   */
+  public String devToken() {
+    return auth.devToken();
+  }
+
+  /**
+   * Registers another user, known to TokenReview and SubjectAccessReview and accepted as a bearer
+   * token ({@code system:authenticated} is added to the groups).
+   */
+  public void addUser(String token, String username, String... groups) {
+    if (token == null || token.isBlank() || username == null || username.isBlank()) {
+      throw new IllegalArgumentException("[dev-api] a user needs a token and a name");
+    }
+    auth.addUser(token, username, List.of(groups));
+  }
+
   /** A new fabric8 client for this server (namespace "default"); the caller closes it. */
   public KubernetesClient newClient() {
     Config config =
         new ConfigBuilder(Config.empty())
             .withMasterUrl(url())
             .withNamespace("default")
-            .withOauthToken(DUMMY_TOKEN)
+            .withOauthToken(devToken())
             .withHttp2Disable(true)
             .build();
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
   /**
-   * Writes a kubeconfig for this server (cluster, context and user "aim-dev", a dummy token,
+   * Writes a kubeconfig for this server (cluster, context and user "aim-dev", the dev token,
    * namespace "default") that kubectl and fabric8's {@code Config.fromKubeconfig} accept; creates
    * parent directories.
    *
@@ -148,7 +231,7 @@ public final class DevKubernetesApi implements AutoCloseable {
             CONTEXT,
             "context",
             Map.of("cluster", CONTEXT, "user", CONTEXT, "namespace", "default"));
-    Map<String, Object> user = Map.of("name", CONTEXT, "user", Map.of("token", DUMMY_TOKEN));
+    Map<String, Object> user = Map.of("name", CONTEXT, "user", Map.of("token", devToken()));
     Map<String, Object> kubeconfig = new LinkedHashMap<>();
     kubeconfig.put("apiVersion", "v1");
     kubeconfig.put("kind", "Config");
@@ -183,6 +266,7 @@ public final class DevKubernetesApi implements AutoCloseable {
   public void close() {
     if (closed.compareAndSet(false, true)) {
       int port = server.port();
+      deletions.close();
       try {
         server.close();
       } catch (RuntimeException e) {

@@ -3,12 +3,14 @@ package aim.orchestrator.dev.kube;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -29,6 +31,30 @@ final class Tables {
 
   Tables(ObjectMapper mapper) {
     this.mapper = mapper;
+  }
+
+  /**
+   * Printer columns of the built-in kinds whose kubectl output would otherwise lack a column people
+   * look for (a namespace's STATUS, which shows Terminating); other built-in kinds are answered as
+   * plain lists, which kubectl prints as NAME and AGE.
+   */
+  static Optional<JsonNode> builtinColumns(String group, String plural) {
+    if (group.isEmpty() && plural.equals("namespaces")) {
+      ArrayNode columns = JsonNodeFactory.instance.arrayNode();
+      columns
+          .addObject()
+          .put("name", "Status")
+          .put("type", "string")
+          .put("description", "The phase of the namespace (Active or Terminating).")
+          .put("jsonPath", ".status.phase");
+      columns
+          .addObject()
+          .put("name", "Age")
+          .put("type", "date")
+          .put("jsonPath", ".metadata.creationTimestamp");
+      return Optional.of(columns);
+    }
+    return Optional.empty();
   }
 
   /** Whether the Accept header asks for a Table (kubectl get does, with a plain JSON fallback). */

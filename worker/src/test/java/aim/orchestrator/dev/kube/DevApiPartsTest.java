@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -190,5 +191,155 @@ class DevApiPartsTest {
                 "{'type':'object','properties':{"
                     + "'size':{'type':['integer','string']},"
                     + "'n':{'type':['integer','null'],'exclusiveMinimum':1.0}}}"));
+  }
+
+  @Test
+  void evaluatesCelRulesAtEverySchemaLevelWithOldSelf() throws Exception {
+    CrdSchema schema =
+        new CrdSchema(
+            MAPPER.readTree(
+                """
+                {"type": "object", "properties": {"spec": {"type": "object",
+                  "x-kubernetes-validations": [{"rule": "self.min <= self.max",
+                    "messageExpression": "'min ' + string(self.min) + ' above max'"}],
+                  "properties": {
+                    "min": {"type": "integer"}, "max": {"type": "integer"},
+                    "ratio": {"type": "number", "x-kubernetes-validations":
+                      [{"rule": "self < 1.5", "message": "ratio too high"}]},
+                    "name": {"type": "string", "x-kubernetes-validations":
+                      [{"rule": "self == oldSelf", "message": "name is immutable"}]},
+                    "tags": {"type": "object", "additionalProperties": {"type": "string",
+                      "x-kubernetes-validations": [{"rule": "self.size() < 4",
+                        "reason": "FieldValueForbidden", "message": "tag too long"}]}}}}}}
+                """),
+            MAPPER);
+    com.fasterxml.jackson.databind.node.ObjectNode old =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            json("{'metadata':{'name':'a'},'spec':{'min':1,'max':2,'name':'x'}}");
+    com.fasterxml.jackson.databind.node.ObjectNode bad =
+        (com.fasterxml.jackson.databind.node.ObjectNode)
+            json(
+                "{'metadata':{'name':'a'},'spec':{'min':3,'max':2,'ratio':2,'name':'y',"
+                    + "'tags':{'ok':'abc','long':'abcd'}}}");
+
+    assertThat(schema.hasRules()).isTrue();
+    assertThat(schema.validateRules(old, null)).isEmpty();
+    assertThat(schema.validateRules(bad, null))
+        .extracting(KubeStatus.Cause::field, KubeStatus.Cause::message)
+        .containsExactlyInAnyOrder(
+            org.assertj.core.groups.Tuple.tuple(
+                "spec", "Invalid value: \"object\": min 3 above max"),
+            // an integral value of a number field is a double: compared with 1.5 without error
+            org.assertj.core.groups.Tuple.tuple(
+                "spec.ratio", "Invalid value: \"number\": ratio too high"),
+            org.assertj.core.groups.Tuple.tuple("spec.tags[long]", "Forbidden: tag too long"));
+    assertThat(schema.validateRules(bad, old))
+        .extracting(KubeStatus.Cause::field)
+        .contains("spec.name");
+  }
+
+  @Test
+  void joinsRuleFieldPaths() {
+    assertThat(CrdSchema.joinFieldPath("spec", ".model.name")).isEqualTo("spec.model.name");
+    assertThat(CrdSchema.joinFieldPath("spec", ".env['A.B']")).isEqualTo("spec.env.A.B");
+    assertThat(CrdSchema.joinFieldPath("", ".spec")).isEqualTo("spec");
+    assertThat(CrdSchema.joinFieldPath("spec", ".list[2]")).isEqualTo("spec.list[2]");
+  }
+
+  @Test
+  void matchesFieldSelectors() throws Exception {
+    JsonNode event =
+        json(
+            "{'metadata':{'name':'e','namespace':'ns'},'type':'Normal',"
+                + "'involvedObject':{'kind':'AIMService','name':'chat','uid':'u-1'}}");
+
+    assertThat(
+            FieldSelector.parse("involvedObject.name=chat,involvedObject.uid==u-1").matches(event))
+        .isTrue();
+    assertThat(FieldSelector.parse("involvedObject.kind!=AIMService").matches(event)).isFalse();
+    assertThat(FieldSelector.parse("reason=").matches(event)).isTrue();
+    assertThat(FieldSelector.parse("metadata.name=e,type=Warning").matches(event)).isFalse();
+    assertThat(
+            FieldSelector.parse("metadata.name=e,involvedObject.kind=AIMService").storeSupported())
+        .isEqualTo("metadata.name=e");
+    assertThat(FieldSelector.parse("")).isEqualTo(FieldSelector.EVERYTHING);
+    assertThat(
+            DevApiDispatcher.replaceQueryParam(
+                "/api/v1/events?limit=5&fieldSelector=a%3Db", "fieldSelector", ""))
+        .isEqualTo("/api/v1/events?limit=5");
+  }
+
+  @Test
+  void convertsEventsBetweenTheTwoApis() throws Exception {
+    JsonNode recorded =
+        json(
+            "{'apiVersion':'events.k8s.io/v1','kind':'Event','metadata':{'name':'e'},"
+                + "'regarding':{'kind':'Pod','name':'p'},'note':'hello','reason':'Started',"
+                + "'reportingController':'kubelet','reportingInstance':'node-1',"
+                + "'type':'Normal','deprecatedCount':2}");
+
+    JsonNode core = Events.toCore(recorded);
+
+    assertThat(core.path("apiVersion").asText()).isEqualTo("v1");
+    assertThat(core.path("involvedObject").path("name").asText()).isEqualTo("p");
+    assertThat(core.path("message").asText()).isEqualTo("hello");
+    assertThat(core.path("source").path("component").asText()).isEqualTo("kubelet");
+    assertThat(core.path("count").asInt()).isEqualTo(2);
+    JsonNode back = Events.toNew(core);
+    assertThat(back.path("regarding")).isEqualTo(recorded.path("regarding"));
+    assertThat(back.path("note").asText()).isEqualTo("hello");
+    assertThat(back.path("reportingController").asText()).isEqualTo("kubelet");
+  }
+
+  @Test
+  void rbacAggregatesClusterRolesByLabel() throws Exception {
+    Map<String, List<JsonNode>> stored =
+        Map.of(
+            "/apis/rbac.authorization.k8s.io/v1/clusterroles",
+            List.of(
+                json(
+                    "{'metadata':{'name':'aggregate'},'aggregationRule':{'clusterRoleSelectors':"
+                        + "[{'matchLabels':{'aim/aggregate':'true'}}]},'rules':[]}"),
+                json(
+                    "{'metadata':{'name':'part','labels':{'aim/aggregate':'true'}},"
+                        + "'rules':[{'apiGroups':['*'],'resources':['*/log'],'verbs':['get']},"
+                        + "{'nonResourceURLs':['/healthz/*'],'verbs':['get']}]}")),
+            "/apis/rbac.authorization.k8s.io/v1/clusterrolebindings",
+            List.of(
+                json(
+                    "{'metadata':{'name':'b'},'roleRef':{'kind':'ClusterRole','name':'aggregate'},"
+                        + "'subjects':[{'kind':'ServiceAccount','name':'sa','namespace':'ns'}]}")));
+    Rbac rbac = new Rbac(path -> stored.getOrDefault(path, List.of()));
+    String sa = "system:serviceaccount:ns:sa";
+
+    assertThat(
+            rbac.authorize(
+                    new Rbac.Request(sa, List.of(), "get", "x", "", "pods", "log", "p", null))
+                .allowed())
+        .isTrue();
+    assertThat(
+            rbac.authorize(new Rbac.Request(sa, List.of(), "get", "x", "", "pods", "", "p", null))
+                .allowed())
+        .isFalse();
+    assertThat(
+            rbac.authorize(
+                    new Rbac.Request(
+                        sa, List.of(), "get", null, null, null, null, null, "/healthz/ready"))
+                .reason())
+        .isEqualTo(
+            "RBAC: allowed by ClusterRoleBinding \"b\" of ClusterRole \"aggregate\" to"
+                + " ServiceAccount \"sa/ns\"");
+  }
+
+  @Test
+  void matchesLabelSelectorsWithSetBasedTerms() throws Exception {
+    JsonNode object = json("{'metadata':{'labels':{'tier':'gpu','team':'ml'}}}");
+
+    assertThat(LabelSelector.parse("tier in (gpu,cpu),team").matches(object)).isTrue();
+    assertThat(LabelSelector.parse("tier notin (gpu)").matches(object)).isFalse();
+    assertThat(LabelSelector.parse("tier!=cpu,!missing,team==ml").matches(object)).isTrue();
+    assertThat(LabelSelector.parse("missing").matches(object)).isFalse();
+    assertThat(LabelSelector.parse("zone notin (a)").matches(object)).isTrue();
+    assertThat(LabelSelector.parse(null).isEmpty()).isTrue();
   }
 }

@@ -42,6 +42,8 @@ class DevKubernetesApiHttpTest {
   @BeforeAll
   static void start() {
     api = DevKubernetesApi.start(0);
+    Namespaces.create(
+        api, "http-table", "http-watch", "http-informer", "http-stream", "http-events");
   }
 
   @AfterAll
@@ -259,6 +261,7 @@ class DevKubernetesApiHttpTest {
     assertThat(table.path("kind").asText()).isEqualTo("Table");
     List<String> columns = new ArrayList<>();
     table.path("columnDefinitions").forEach(c -> columns.add(c.path("name").asText()));
+    // the CRD's columns, in its order
     assertThat(columns).containsExactly("Name", "Status", "Model", "Template", "Replicas", "Age");
     JsonNode cells = table.path("rows").get(0).path("cells");
     assertThat(cells.get(0).asText()).isEqualTo("tabled");
@@ -439,5 +442,103 @@ class DevKubernetesApiHttpTest {
     assertThat(status.path("reason").asText()).isEqualTo("NotFound");
     assertThat(status.path("message").asText())
         .isEqualTo("aimservices.aim.eai.amd.com \"missing\" not found");
+  }
+
+  @Test
+  void eventsOfBothApisAreListedWithFieldSelectors() throws Exception {
+    try (KubernetesClient client = api.newClient()) {
+      client
+          .v1()
+          .events()
+          .inNamespace("http-events")
+          .resource(
+              new io.fabric8.kubernetes.api.model.EventBuilder()
+                  .withNewMetadata()
+                  .withName("core")
+                  .endMetadata()
+                  .withNewInvolvedObject()
+                  .withKind("AIMService")
+                  .withName("chat")
+                  .withUid("uid-chat")
+                  .endInvolvedObject()
+                  .withReason("Resolved")
+                  .withMessage("written through core/v1")
+                  .build())
+          .create();
+      client
+          .events()
+          .v1()
+          .events()
+          .inNamespace("http-events")
+          .resource(
+              new io.fabric8.kubernetes.api.model.events.v1.EventBuilder()
+                  .withNewMetadata()
+                  .withName("new")
+                  .endMetadata()
+                  .withNewRegarding()
+                  .withKind("AIMService")
+                  .withName("chat")
+                  .withUid("uid-chat")
+                  .endRegarding()
+                  .withReason("Scaled")
+                  .withNote("written through events.k8s.io/v1")
+                  .withReportingController("aim-orchestrator")
+                  .withReportingInstance("worker-1")
+                  .withAction("Scale")
+                  .withEventTime(
+                      new io.fabric8.kubernetes.api.model.MicroTime("2025-01-01T00:00:00.000000Z"))
+                  .build())
+          .create();
+      client
+          .v1()
+          .events()
+          .inNamespace("http-events")
+          .resource(
+              new io.fabric8.kubernetes.api.model.EventBuilder()
+                  .withNewMetadata()
+                  .withName("other")
+                  .endMetadata()
+                  .withNewInvolvedObject()
+                  .withKind("AIMService")
+                  .withName("other")
+                  .endInvolvedObject()
+                  .build())
+          .create();
+    }
+
+    JsonNode core =
+        getJson(
+            "/api/v1/namespaces/http-events/events?fieldSelector="
+                + java.net.URLEncoder.encode(
+                    "involvedObject.name=chat,involvedObject.kind=AIMService,"
+                        + "involvedObject.uid=uid-chat",
+                    java.nio.charset.StandardCharsets.UTF_8));
+    assertThat(core.path("kind").asText()).isEqualTo("EventList");
+    assertThat(core.path("apiVersion").asText()).isEqualTo("v1");
+    assertThat(core.path("items"))
+        .extracting(e -> e.path("message").asText())
+        .containsExactlyInAnyOrder("written through core/v1", "written through events.k8s.io/v1");
+    assertThat(core.path("items"))
+        .allSatisfy(e -> assertThat(e.path("apiVersion").asText()).isEqualTo("v1"));
+
+    JsonNode recorded =
+        getJson(
+            "/apis/events.k8s.io/v1/namespaces/http-events/events"
+                + "?fieldSelector=regarding.name%3Dchat");
+    assertThat(recorded.path("kind").asText()).isEqualTo("EventList");
+    assertThat(recorded.path("items"))
+        .extracting(e -> e.path("note").asText())
+        .containsExactlyInAnyOrder("written through core/v1", "written through events.k8s.io/v1");
+    assertThat(
+            getJson("/apis/events.k8s.io/v1/namespaces/http-events/events/core")
+                .path("note")
+                .asText())
+        .isEqualTo("written through core/v1");
+    assertThat(
+            getJson("/api/v1/namespaces/http-events/events/new")
+                .path("source")
+                .path("component")
+                .asText())
+        .isEqualTo("aim-orchestrator");
   }
 }

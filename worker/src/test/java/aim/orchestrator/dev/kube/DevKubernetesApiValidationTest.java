@@ -64,6 +64,19 @@ class DevKubernetesApiValidationTest {
   static void start() {
     api = DevKubernetesApi.start(0);
     client = api.newClient();
+    Namespaces.create(
+        api,
+        "v-enum",
+        "v-required",
+        "v-many",
+        "v-valid",
+        "v-name",
+        "v-status",
+        "v-patch",
+        "v-rv",
+        "v-final",
+        "v-dev",
+        "v-crd");
   }
 
   @AfterAll
@@ -314,13 +327,13 @@ class DevKubernetesApiValidationTest {
 
     chat.patch(
         PatchContext.of(PatchType.JSON),
-        "[{\"op\":\"replace\",\"path\":\"/spec/caching/mode\"," + "\"value\":\"Never\"}]");
-    assertThat(chat.get().<String>get("spec", "caching", "mode")).isEqualTo("Never");
+        "[{\"op\":\"replace\",\"path\":\"/spec/replicas\"," + "\"value\":3}]");
+    assertThat(chat.get().<Integer>get("spec", "replicas")).isEqualTo(3);
 
     // a strategic merge patch on a custom resource is applied as a JSON merge patch
     chat.patch(PatchContext.of(PatchType.STRATEGIC_MERGE), "{\"spec\":{\"replicas\":4}}");
     assertThat(chat.get().<Integer>get("spec", "replicas")).isEqualTo(4);
-    assertThat(chat.get().<String>get("spec", "caching", "mode")).isEqualTo("Never");
+    assertThat(chat.get().<String>get("spec", "caching", "mode")).isEqualTo("Dedicated");
   }
 
   @Test

@@ -326,6 +326,40 @@ final class DevApiDispatcher extends Dispatcher {
     return types;
   }
 
+  /**
+   * {@code pods/log}: the simulator keeps each container's log in the Pod annotation
+   * {@code sim.dev.aim/log.<container>} (there is no kubelet); {@code container} picks one (default: the only or
+   * the first container), {@code tailLines} keeps the last lines.
+   */
+  private MockResponse podLog(ApiPath api) {
+    ObjectNode pod = fetch(api.objectPath());
+    if (pod == null) {
+      return notFound(api);
+    }
+    String container = api.query().get("container");
+    if (container == null || container.isEmpty()) {
+      JsonNode containers = pod.path("spec").path("containers");
+      container = containers.size() > 0 ? containers.get(0).path("name").asText() : "";
+    }
+    String log = pod.path("metadata").path("annotations").path(POD_LOG_ANNOTATION_PREFIX + container).asText("");
+    String tail = api.query().get("tailLines");
+    if (tail != null && !tail.isEmpty()) {
+      try {
+        int n = Integer.parseInt(tail);
+        String[] lines = log.split("\n", -1);
+        int end = lines.length > 0 && lines[lines.length - 1].isEmpty() ? lines.length - 1 : lines.length;
+        int start = Math.max(0, end - n);
+        log = String.join("\n", java.util.Arrays.copyOfRange(lines, start, end)) + (end > start ? "\n" : "");
+      } catch (NumberFormatException e) {
+        return status.badRequest("tailLines must be a number");
+      }
+    }
+    return new MockResponse().setResponseCode(200).setHeader("Content-Type", "text/plain").setBody(log);
+  }
+
+  /** Where the dev/test simulator puts a container's log; the contract between dev.sim and this API. */
+  static final String POD_LOG_ANNOTATION_PREFIX = "sim.dev.aim/log.";
+
   private MockResponse aggregatedAnswer(ObjectNode body) {
     return status.json(200, body).setHeader("Content-Type", Discovery.AGGREGATED_V2);
   }
@@ -352,6 +386,9 @@ final class DevApiDispatcher extends Dispatcher {
   // ---------------------------------------------------------------- reads
 
   private MockResponse read(RecordedRequest request, ApiPath api) {
+    if ("pods".equals(api.resource()) && "log".equals(api.subresource()) && api.name() != null) {
+      return podLog(api);
+    }
     String watch = api.query().getOrDefault("watch", "");
     boolean watching = watch.equals("true") || watch.equals("1");
     FieldSelector selector;

@@ -148,6 +148,27 @@ class ReResolutionE2ETest {
         .until(() -> "ModelNotFound".equals(Conditions.find(service(ns).getStatus().conditions, "ModelReady").getReason()));
   }
 
+  @Test
+  void aServiceWithoutATemplateAutoSelectsTheBestOfSeveral(@TempDir Path dir) throws IOException {
+    String ns = "rr-auto";
+    Path samples = samples(dir, ns, Map.of("  template:\n    name: qwen3-32b-mi300x-fp16-latency\n", ""));
+    // A second template for the same model: fp8 scores better than fp16 (same type, GPU and metric).
+    Files.writeString(
+        samples.resolve("21-template-fp8.yaml"),
+        Files.readString(samples.resolve("20-template.yaml"))
+            .replace("qwen3-32b-mi300x-fp16-latency", "qwen3-32b-mi300x-fp8-latency")
+            .replace("precision: fp16", "precision: fp8"));
+    Samples.apply(client, samples);
+
+    awaitStatus(ns, "Running", Duration.ofSeconds(60));
+    AIMService svc = service(ns);
+    assertThat(svc.getStatus().resolvedTemplate.name).isEqualTo("qwen3-32b-mi300x-fp8-latency");
+    assertThat(svc.getStatus().templateSelection.outcome).isEqualTo("Selected");
+    assertThat(svc.getStatus().templateSelection.candidates)
+        .extracting(c -> c.name + ":" + c.result)
+        .containsExactlyInAnyOrder("qwen3-32b-mi300x-fp8-latency:Selected", "qwen3-32b-mi300x-fp16-latency:Outscored");
+  }
+
   private static Path samples(Path dir, String ns, Map<String, String> serviceEdits) throws IOException {
     Path out = Files.createDirectories(dir.resolve(ns));
     try (var files = Files.list(Path.of("..", "k8s", "samples"))) {

@@ -137,19 +137,34 @@ public abstract class ReconcilingWorkflow {
     }
   }
 
-  /** Starts the next run of this workflow with the same type. */
-  protected abstract void continueAsNew(ResourceRef next);
+  /** The workflow method of every kind's interface: the loop. */
+  public void run(ResourceRef resource) {
+    runLoop(resource);
+  }
 
-  /** Signal handler body: any event is a reason to look again. */
-  protected final void onEvent(ResourceEvent event) {
+  /** The {@code observe} signal of every kind's interface: any event is a reason to look again. */
+  public void observe(ResourceEvent event) {
+    onEvent(event);
+  }
+
+  /** The {@code status} query of every kind's interface. */
+  public ResourceView status() {
+    return view();
+  }
+
+  /** Starts the next run of this workflow (same type, same task queue). */
+  protected void continueAsNew(ResourceRef next) {
+    Workflow.continueAsNew(next);
+  }
+
+  private void onEvent(ResourceEvent event) {
     if (event != null && event.uid() != null) {
       latestEvent = event;
     }
     wakeUp = true;
   }
 
-  /** Query answer. */
-  protected final ResourceView view() {
+  private ResourceView view() {
     return new ResourceView(
         ref, displayStatus, List.copyOf(components.values()), observedGeneration, phase, passes);
   }

@@ -3,19 +3,10 @@ package aim.orchestrator.workflow.artifact;
 import aim.orchestrator.activity.Observation;
 import aim.orchestrator.workflow.ActivityStubs;
 import aim.orchestrator.workflow.ReconcilingWorkflow;
-import aim.orchestrator.workflow.ResourceEvent;
-import aim.orchestrator.workflow.ResourceRef;
-import aim.orchestrator.workflow.ResourceView;
-import io.temporal.workflow.Workflow;
 
 /** See {@link ArtifactWorkflow}. */
 public class ArtifactWorkflowImpl extends ReconcilingWorkflow implements ArtifactWorkflow {
   private final aim.orchestrator.activity.CacheActivities cache = ActivityStubs.cache();
-
-  @Override
-  public void run(ResourceRef resource) {
-    runLoop(resource);
-  }
 
   @Override
   protected void reconcile(Observation observation) {
@@ -29,20 +20,5 @@ public class ArtifactWorkflowImpl extends ReconcilingWorkflow implements Artifac
       return;
     }
     done();
-  }
-
-  @Override
-  protected void continueAsNew(ResourceRef next) {
-    Workflow.continueAsNew(next);
-  }
-
-  @Override
-  public void observe(ResourceEvent event) {
-    onEvent(event);
-  }
-
-  @Override
-  public ResourceView status() {
-    return view();
   }
 }

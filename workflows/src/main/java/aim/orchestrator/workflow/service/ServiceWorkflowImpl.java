@@ -6,9 +6,6 @@ import aim.orchestrator.activity.StageResult;
 import aim.orchestrator.model.Aim;
 import aim.orchestrator.workflow.ActivityStubs;
 import aim.orchestrator.workflow.ReconcilingWorkflow;
-import aim.orchestrator.workflow.ResourceEvent;
-import aim.orchestrator.workflow.ResourceRef;
-import aim.orchestrator.workflow.ResourceView;
 import io.temporal.workflow.Workflow;
 
 /** See {@link ServiceWorkflow}. Stages are activities; this class only decides their order. */
@@ -18,11 +15,6 @@ public class ServiceWorkflowImpl extends ReconcilingWorkflow implements ServiceW
   private StageResult template;
   private StageResult cache;
   private StageResult isvc;
-
-  @Override
-  public void run(ResourceRef ref) {
-    runLoop(ref);
-  }
 
   @Override
   protected void reconcile(Observation observation) {
@@ -68,19 +60,4 @@ public class ServiceWorkflowImpl extends ReconcilingWorkflow implements ServiceW
 
   /** Change ID: teardown also deletes derived templates (docs/workflows.md, change-ID log). */
   static final String DELETE_DERIVED_TEMPLATES = "delete-derived-templates";
-
-  @Override
-  protected void continueAsNew(ResourceRef next) {
-    Workflow.continueAsNew(next);
-  }
-
-  @Override
-  public void observe(ResourceEvent event) {
-    onEvent(event);
-  }
-
-  @Override
-  public ResourceView status() {
-    return view();
-  }
 }

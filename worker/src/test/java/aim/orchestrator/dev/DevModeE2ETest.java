@@ -212,6 +212,49 @@ class DevModeE2ETest {
     assertThat(client.resources(AIMTemplateCache.class).inNamespace(ns).list().getItems()).hasSize(1);
   }
 
+  @Test
+  void twoIdenticalCustomModelServicesShareOneModelAndRun(@TempDir Path dir) throws IOException {
+    String ns = "e2e-custom";
+    String service =
+        """
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMService
+        metadata:
+          name: %s
+          namespace: e2e-custom
+        spec:
+          model:
+            custom:
+              baseImage: amdenterpriseai/aim-base:0.9
+              modelSources:
+                - modelId: acme/fine-tuned-llama
+                  sourceUri: s3://models/acme/fine-tuned-llama
+                  size: 2Gi
+              hardware:
+                gpu:
+                  requests: 1
+                  model: MI300X
+          template:
+            allowUnoptimized: true
+        """;
+    Files.writeString(dir.resolve("a.yaml"), service.formatted("custom-a"));
+    Files.writeString(dir.resolve("b.yaml"), service.formatted("custom-b"));
+    Samples.apply(client, dir);
+
+    awaitStatus(ns, "custom-a", "Running", Duration.ofSeconds(90));
+    awaitStatus(ns, "custom-b", "Running", Duration.ofSeconds(90));
+    var models = client.resources(AIMModel.class).inNamespace(ns).list().getItems();
+    assertThat(models).hasSize(1);
+    assertThat(models.get(0).getMetadata().getLabels()).containsEntry("aim.eai.amd.com/custom-model", "true");
+    assertThat(models.get(0).getMetadata().getOwnerReferences()).isNullOrEmpty();
+    assertThat(service(ns, "custom-a").getStatus().resolvedModel.name).isEqualTo(models.get(0).getMetadata().getName());
+    assertThat(service(ns, "custom-b").getStatus().resolvedModel.name).isEqualTo(models.get(0).getMetadata().getName());
+    var isvc =
+        client.genericKubernetesResources(Kube.INFERENCE_SERVICES).inNamespace(ns)
+            .withName(aim.orchestrator.naming.DerivedNames.inferenceService("custom-a", ns)).get();
+    assertThat(client.getKubernetesSerialization().asJson(isvc)).contains("\"AIM_MODEL_ID\"").contains("acme/fine-tuned-llama");
+  }
+
   private static Path copySamples(Path dir, String namespace) throws IOException {
     Path out = Files.createDirectories(dir.resolve(namespace));
     try (var files = Files.list(Path.of("..", "k8s", "samples"))) {

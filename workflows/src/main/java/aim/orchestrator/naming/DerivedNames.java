@@ -289,6 +289,65 @@ public final class DerivedNames {
   }
 
   /**
+   * Name of the AIMModel created for an AIMService's {@code model.custom} ({@code GenerateCustomModelName}): parts
+   * {@code [modelSources[0].modelId]}, hashed over the base image and, per source, its model id, source URI and
+   * {@code AWS_ENDPOINT_URL} value when it has one — so two services with identical custom models share one model.
+   *
+   * @param baseImage the base AIM image
+   * @param sources the model sources, at least one
+   * @return the model name
+   */
+  public static String customModel(String baseImage, List<aim.orchestrator.model.AIMModelSource> sources) {
+    List<Object> inputs = new ArrayList<>();
+    inputs.add(baseImage);
+    for (var source : sources) {
+      inputs.add(source.modelId);
+      inputs.add(source.sourceUri);
+      String endpoint = endpointOf(source);
+      if (endpoint != null) {
+        inputs.add(endpoint);
+      }
+    }
+    return derive(List.of(sources.get(0).modelId), inputs, DEFAULT_HASH_LENGTH, MAX_NAME_LENGTH);
+  }
+
+  /** The {@code AWS_ENDPOINT_URL} a model source sets in its env, or null. */
+  public static String endpointOf(aim.orchestrator.model.AIMModelSource source) {
+    if (source.env == null) {
+      return null;
+    }
+    for (EnvVar e : source.env) {
+      if ("AWS_ENDPOINT_URL".equals(e.getName())) {
+        return e.getValue();
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Name of a template created for a custom model: parts {@code [model, "custom", alias?, precision?, gpu?]},
+   * hashed over {@code (modelName, index, alias, precision, metric, gpuRequests, gpuModel)}.
+   */
+  public static String customTemplate(
+      String model, int index, String alias, String precision, String metric, Integer gpuRequests, String gpuModel) {
+    List<String> parts = new ArrayList<>(List.of(model, "custom"));
+    for (String p : new String[] {alias, precision, gpuModel}) {
+      if (p != null && !p.isEmpty()) {
+        parts.add(p);
+      }
+    }
+    List<Object> inputs = new ArrayList<>();
+    inputs.add(model);
+    inputs.add(index);
+    inputs.add(alias == null ? "" : alias);
+    inputs.add(precision == null ? "" : precision);
+    inputs.add(metric == null ? "" : metric);
+    inputs.add(gpuRequests == null ? 0 : gpuRequests);
+    inputs.add(gpuModel == null ? "" : gpuModel);
+    return derive(parts, inputs, DEFAULT_HASH_LENGTH, MAX_NAME_LENGTH);
+  }
+
+  /**
    * Sanitises a label value as the reference does for propagated and generated labels: lower case, every run of
    * characters outside {@code [a-z0-9._-]} becomes one {@code _}, leading and trailing {@code _ . -} are removed,
    * and the result is cut to 63 characters (trailing {@code _ . -} removed again).

@@ -82,6 +82,11 @@ public class ModelActivitiesImpl implements ModelActivities {
         () -> {
           HasMetadata model = kube.current(ref, HasMetadata.class);
           AIMModelSpec spec = spec(model);
+          if (spec.modelSources != null && !spec.modelSources.isEmpty()) {
+            for (HasMetadata t : customTemplates(model, spec)) {
+              kube.apply(t);
+            }
+          }
           List<ResourceStatusValue> statuses =
               cluster
                   ? kube.aim(AIMClusterServiceTemplate.class).list().getItems().stream()
@@ -94,6 +99,94 @@ public class ModelActivitiesImpl implements ModelActivities {
                       .toList();
           return StageResult.of(aggregate(component, statuses, expectsTemplates(spec)));
         });
+  }
+
+  /**
+   * The templates of a custom model (spec §3.3): one per {@code customTemplates} entry, or one
+   * {@code <model>-custom-<hash>} when there are none; inline model sources (no discovery), hardware from
+   * {@code custom.hardware} overlaid by the entry's, env = model env ⊕ entry env, type default unoptimized; owned by
+   * the model, so they go with it.
+   */
+  static List<HasMetadata> customTemplates(HasMetadata model, AIMModelSpec spec) {
+    List<AIMModelSpec.CustomTemplate> entries =
+        spec.customTemplates == null || spec.customTemplates.isEmpty()
+            ? List.of(new AIMModelSpec.CustomTemplate())
+            : spec.customTemplates;
+    boolean cluster = model instanceof AIMClusterModel;
+    List<HasMetadata> out = new java.util.ArrayList<>();
+    for (int i = 0; i < entries.size(); i++) {
+      AIMModelSpec.CustomTemplate e = entries.get(i);
+      var hw = mergeHardware(spec.custom == null ? null : spec.custom.hardware, e.hardware);
+      String precision = e.profile == null || e.profile.precision == null ? null : e.profile.precision.name();
+      String metric = e.profile == null || e.profile.metric == null ? null : e.profile.metric.name();
+      Integer gpuRequests = hw == null || hw.gpu == null ? null : hw.gpu.requests;
+      String gpuModel = hw == null || hw.gpu == null ? null : hw.gpu.model;
+      String name = aim.orchestrator.naming.DerivedNames.customTemplate(model.getMetadata().getName(), i, e.name, precision, metric, gpuRequests, gpuModel);
+      aim.orchestrator.model.AIMServiceTemplateSpecCommon ts =
+          cluster ? new aim.orchestrator.model.AIMClusterServiceTemplateSpec() : new aim.orchestrator.model.AIMServiceTemplateSpec();
+      ts.modelName = model.getMetadata().getName();
+      ts.hardware = hw;
+      ts.metric = e.profile == null ? null : e.profile.metric;
+      ts.precision = e.profile == null ? null : e.profile.precision;
+      ts.type =
+          e.type != null ? e.type : spec.custom != null && spec.custom.type != null ? spec.custom.type : aim.orchestrator.model.AIMProfileType.unoptimized;
+      ts.modelSources = spec.modelSources;
+      ts.env = aim.orchestrator.config.RuntimeConfigMerge.mergeEnv(spec.env, e.env);
+      ts.runtimeConfigName = spec.runtimeConfigName;
+      ts.imagePullSecrets = spec.imagePullSecrets;
+      ts.serviceAccountName = spec.serviceAccountName;
+      if (hw != null && hw.cpu != null) {
+        ts.resources = new io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder()
+            .addToRequests("cpu", hw.cpu.requests)
+            .addToLimits(hw.cpu.limits == null ? java.util.Map.of() : java.util.Map.of("cpu", hw.cpu.limits))
+            .build();
+      }
+      HasMetadata t;
+      if (cluster) {
+        var ct = new AIMClusterServiceTemplate();
+        ct.setSpec((aim.orchestrator.model.AIMClusterServiceTemplateSpec) ts);
+        t = ct;
+      } else {
+        var nt = new AIMServiceTemplate();
+        nt.setSpec((aim.orchestrator.model.AIMServiceTemplateSpec) ts);
+        nt.getMetadata().setNamespace(model.getMetadata().getNamespace());
+        t = nt;
+      }
+      t.getMetadata().setName(name);
+      java.util.Map<String, String> labels = new java.util.LinkedHashMap<>();
+      labels.put(aim.orchestrator.model.Aim.LABEL_MODEL, model.getMetadata().getName());
+      labels.put(aim.orchestrator.model.Aim.LABEL_ORIGIN, "auto-generated");
+      if (e.name != null && !e.name.isEmpty()) {
+        labels.put(aim.orchestrator.model.Aim.LABEL_PREFIX + "template.alias", e.name);
+      }
+      t.getMetadata().setLabels(labels);
+      t.getMetadata().setOwnerReferences(List.of(aim.orchestrator.render.Owners.controller(model)));
+      out.add(t);
+    }
+    return out;
+  }
+
+  private static aim.orchestrator.model.AIMHardwareRequirements mergeHardware(
+      aim.orchestrator.model.AIMHardwareRequirements base, aim.orchestrator.model.AIMHardwareRequirements over) {
+    if (base == null) {
+      return over;
+    }
+    if (over == null) {
+      return base;
+    }
+    var out = new aim.orchestrator.model.AIMHardwareRequirements();
+    out.cpu = over.cpu != null ? over.cpu : base.cpu;
+    if (base.gpu == null || over.gpu == null) {
+      out.gpu = over.gpu != null ? over.gpu : base.gpu;
+    } else {
+      var g = new aim.orchestrator.model.AIMGpuRequirements();
+      g.requests = over.gpu.requests != null ? over.gpu.requests : base.gpu.requests;
+      g.model = over.gpu.model != null ? over.gpu.model : base.gpu.model;
+      g.minVram = over.gpu.minVram != null ? over.gpu.minVram : base.gpu.minVram;
+      g.resourceName = over.gpu.resourceName != null ? over.gpu.resourceName : base.gpu.resourceName;
+      out.gpu = g;
+    }
+    return out;
   }
 
   /** True, false, or null (unknown until metadata is read). */

@@ -101,14 +101,58 @@ public class ServiceActivitiesImpl implements ServiceActivities {
           if (model.image != null) {
             return modelForImage(svc, model.image.trim());
           }
-          return StageResult.of(
-              ComponentHealth.error(
-                  "Model",
-                  ErrorCategory.INVALID_SPEC,
-                  "InvalidSpec",
-                  "model.custom is not supported by this version of AIM Orchestrator yet",
-                  DependencyType.UPSTREAM));
+          return customModel(svc);
         });
+  }
+
+  /**
+   * {@code model.custom}: an identical custom model in the namespace (same base image, same sources in the same
+   * order, same S3 endpoint) is shared; else one is created, without owner, so identical services share it.
+   */
+  private StageResult customModel(AIMService svc) {
+    var custom = svc.getSpec().model.custom;
+    String ns = svc.getMetadata().getNamespace();
+    for (AIMModel m : kube.aim(AIMModel.class).inNamespace(ns).list().getItems()) {
+      if (custom.baseImage.equals(m.getSpec().image) && sameSources(m.getSpec().modelSources, custom.modelSources)) {
+        return modelHealth(m, AIMScope.Namespace);
+      }
+    }
+    String name = DerivedNames.customModel(custom.baseImage, custom.modelSources);
+    AIMModel created = new AIMModel();
+    created.getMetadata().setName(name);
+    created.getMetadata().setNamespace(ns);
+    created.getMetadata().setLabels(
+        Map.of(Aim.LABEL_ORIGIN, "auto-generated", Aim.LABEL_PREFIX + "custom-model", "true", Aim.LABEL_SERVICE, svc.getMetadata().getName()));
+    AIMModelSpec spec = new AIMModelSpec();
+    spec.image = custom.baseImage;
+    spec.modelSources = custom.modelSources;
+    spec.custom = new AIMModelSpec.Custom();
+    spec.custom.hardware = custom.hardware;
+    spec.runtimeConfigName = svc.getSpec().runtimeConfigName;
+    spec.imagePullSecrets = svc.getSpec().imagePullSecrets;
+    spec.serviceAccountName = svc.getSpec().serviceAccountName;
+    spec.env = svc.getSpec().env;
+    created.setSpec(spec);
+    kube.apply(created);
+    log.info("created custom AIMModel {}/{} for service {}", ns, name, svc.getMetadata().getName());
+    return StageResult.of(
+        ComponentHealth.of("Model", AIMStatus.Pending, "CreatingModel", "Created custom AIMModel " + name, DependencyType.DOWNSTREAM));
+  }
+
+  private static boolean sameSources(List<aim.orchestrator.model.AIMModelSource> a, List<aim.orchestrator.model.AIMModelSource> b) {
+    if (a == null || b == null || a.size() != b.size()) {
+      return false;
+    }
+    for (int i = 0; i < a.size(); i++) {
+      var x = a.get(i);
+      var y = b.get(i);
+      if (!java.util.Objects.equals(x.modelId, y.modelId)
+          || !java.util.Objects.equals(x.sourceUri, y.sourceUri)
+          || !java.util.Objects.equals(DerivedNames.endpointOf(x), DerivedNames.endpointOf(y))) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private StageResult modelForImage(AIMService svc, String image) {

@@ -116,7 +116,7 @@ public class ModelActivitiesImpl implements ModelActivities {
     List<HasMetadata> out = new java.util.ArrayList<>();
     for (int i = 0; i < entries.size(); i++) {
       AIMModelSpec.CustomTemplate e = entries.get(i);
-      var hw = mergeHardware(spec.custom == null ? null : spec.custom.hardware, e.hardware);
+      var hw = aim.orchestrator.hardware.Hardware.merge(spec.custom == null ? null : spec.custom.hardware, e.hardware);
       String precision = e.profile == null || e.profile.precision == null ? null : e.profile.precision.name();
       String metric = e.profile == null || e.profile.metric == null ? null : e.profile.metric.name();
       Integer gpuRequests = hw == null || hw.gpu == null ? null : hw.gpu.requests;
@@ -162,29 +162,6 @@ public class ModelActivitiesImpl implements ModelActivities {
       t.getMetadata().setLabels(labels);
       t.getMetadata().setOwnerReferences(List.of(aim.orchestrator.render.Owners.controller(model)));
       out.add(t);
-    }
-    return out;
-  }
-
-  private static aim.orchestrator.model.AIMHardwareRequirements mergeHardware(
-      aim.orchestrator.model.AIMHardwareRequirements base, aim.orchestrator.model.AIMHardwareRequirements over) {
-    if (base == null) {
-      return over;
-    }
-    if (over == null) {
-      return base;
-    }
-    var out = new aim.orchestrator.model.AIMHardwareRequirements();
-    out.cpu = over.cpu != null ? over.cpu : base.cpu;
-    if (base.gpu == null || over.gpu == null) {
-      out.gpu = over.gpu != null ? over.gpu : base.gpu;
-    } else {
-      var g = new aim.orchestrator.model.AIMGpuRequirements();
-      g.requests = over.gpu.requests != null ? over.gpu.requests : base.gpu.requests;
-      g.model = over.gpu.model != null ? over.gpu.model : base.gpu.model;
-      g.minVram = over.gpu.minVram != null ? over.gpu.minVram : base.gpu.minVram;
-      g.resourceName = over.gpu.resourceName != null ? over.gpu.resourceName : base.gpu.resourceName;
-      out.gpu = g;
     }
     return out;
   }

@@ -181,7 +181,7 @@ final class TemplateResolver {
       spec.precision = ov.precision;
     }
     if (ov.hardware != null) {
-      spec.hardware = mergeHardware(spec.hardware, ov.hardware);
+      spec.hardware = aim.orchestrator.hardware.Hardware.merge(spec.hardware, ov.hardware);
     }
     if (svc.getSpec().imagePullSecrets != null) {
       spec.imagePullSecrets = svc.getSpec().imagePullSecrets;
@@ -202,23 +202,6 @@ final class TemplateResolver {
     fields.put("templateSelection", selection(outcome, message, List.of()));
     return new StageResult(
         List.of(ComponentHealth.of(COMPONENT, AIMStatus.Progressing, "TemplateNotReady", message, DependencyType.UPSTREAM)), fields, null, null);
-  }
-
-  private static AIMHardwareRequirements mergeHardware(AIMHardwareRequirements base, AIMHardwareRequirements ov) {
-    AIMHardwareRequirements out = new AIMHardwareRequirements();
-    out.cpu = ov.cpu != null ? ov.cpu : base == null ? null : base.cpu;
-    AIMGpuRequirements bg = base == null ? null : base.gpu;
-    if (ov.gpu == null) {
-      out.gpu = bg;
-      return out;
-    }
-    AIMGpuRequirements g = new AIMGpuRequirements();
-    g.requests = ov.gpu.requests != null ? ov.gpu.requests : bg == null ? null : bg.requests;
-    g.model = ov.gpu.model != null ? ov.gpu.model : bg == null ? null : bg.model;
-    g.minVram = ov.gpu.model != null ? null : ov.gpu.minVram != null ? ov.gpu.minVram : bg == null ? null : bg.minVram;
-    g.resourceName = ov.gpu.resourceName != null ? ov.gpu.resourceName : bg == null ? null : bg.resourceName;
-    out.gpu = g;
-    return out;
   }
 
   static boolean hasOverrides(AIMRuntimeParameters ov) {

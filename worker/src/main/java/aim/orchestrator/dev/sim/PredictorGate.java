@@ -83,13 +83,16 @@ final class PredictorGate {
 
   private final KubernetesClient client;
   private final Predicate<String> imageKnown;
-  private final int nodes;
   private final Set<String> warned = ConcurrentHashMap.newKeySet();
 
   PredictorGate(KubernetesClient client, SimulatorOptions options) {
     this.client = client;
     this.imageKnown = options.imageKnown();
-    this.nodes = options.gpuNodes();
+  }
+
+  /** The nodes the cluster has now (nodes can be added and removed at run time). */
+  private int liveNodes() {
+    return client.nodes().list().getItems().size();
   }
 
   /** Whether the InferenceService itself carries an injection (of any value). */
@@ -107,7 +110,7 @@ final class PredictorGate {
     if (injected.isPresent()) {
       return Optional.of(
           switch (injected.get()) {
-            case FAILED_SCHEDULING -> PredictorBlocker.failedScheduling(nodes);
+            case FAILED_SCHEDULING -> PredictorBlocker.failedScheduling(liveNodes());
             case IMAGE_PULL_BACK_OFF -> PredictorBlocker.imagePullBackOff(null);
             case CRASH_LOOP_BACK_OFF -> PredictorBlocker.crashLoopBackOff();
             case OOM_KILLED -> PredictorBlocker.oomKilled();
@@ -124,7 +127,7 @@ final class PredictorGate {
       if (pvc == null || !PvcBinder.BOUND.equals(phase)) {
         return Optional.of(
             PredictorBlocker.pvcNotBound(
-                claim, pvc == null ? null : Objects.requireNonNullElse(phase, "Pending"), nodes));
+                claim, pvc == null ? null : Objects.requireNonNullElse(phase, "Pending"), liveNodes()));
       }
     }
     for (String image : images(isvc)) {

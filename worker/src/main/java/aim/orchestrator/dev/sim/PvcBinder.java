@@ -378,6 +378,22 @@ final class PvcBinder extends SimulatedController<PersistentVolumeClaim> {
   /** The claim stays Pending: only an Event says why, as with a real provisioner. */
   private void pending(
       PersistentVolumeClaim pvc, String type, String component, String reason, String message) {
+    // A real API server reports a new claim as phase Pending; keep that visible in kubectl describe.
+    if (pvc.getStatus() == null || pvc.getStatus().getPhase() == null) {
+      var claims = client.persistentVolumeClaims().inNamespace(pvc.getMetadata().getNamespace());
+      SimSupport.writeStatus(
+          () -> claims.withName(pvc.getMetadata().getName()).get(),
+          c -> {
+            if (c.getStatus() != null && c.getStatus().getPhase() != null) {
+              return false;
+            }
+            PersistentVolumeClaimStatus status = c.getStatus() == null ? new PersistentVolumeClaimStatus() : c.getStatus();
+            status.setPhase("Pending");
+            c.setStatus(status);
+            return true;
+          },
+          c -> claims.resource(c));
+    }
     events.record(pvc, null, component, null, type, reason, message);
     log.info(
         "PersistentVolumeClaim {} stays Pending: {} {}", SimSupport.keyOf(pvc), reason, message);

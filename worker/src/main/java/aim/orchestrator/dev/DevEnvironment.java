@@ -25,18 +25,23 @@ public final class DevEnvironment implements AutoCloseable {
   private final DevKubernetesApi kubernetes;
   private final KubernetesClient client;
   private final ClusterSimulator simulator;
+  private final aim.orchestrator.dev.sim.DevModelHub hub;
+  private Path volumes;
+  private boolean ownsVolumes;
 
   private DevEnvironment(
       TestServer.PortBoundTestServer temporal,
       int temporalPort,
       DevKubernetesApi kubernetes,
       KubernetesClient client,
-      ClusterSimulator simulator) {
+      ClusterSimulator simulator,
+      aim.orchestrator.dev.sim.DevModelHub hub) {
     this.temporal = temporal;
     this.temporalPort = temporalPort;
     this.kubernetes = kubernetes;
     this.client = client;
     this.simulator = simulator;
+    this.hub = hub;
   }
 
   /**
@@ -46,6 +51,17 @@ public final class DevEnvironment implements AutoCloseable {
    * @param kubernetesPort port for the dev Kubernetes API (0 = a free port)
    */
   public static DevEnvironment start(int temporalPort, int kubernetesPort, SimulatorOptions simulatorOptions) {
+    DevEnvironment env = start(temporalPort, kubernetesPort, simulatorOptions, defaultVolumes());
+    env.ownsVolumes = true;
+    return env;
+  }
+
+  /**
+   * Starts everything; download Jobs run the real downloader into {@code volumes/<namespace>/<claim>}, fetching
+   * from the dev model hub.
+   */
+  public static DevEnvironment start(
+      int temporalPort, int kubernetesPort, SimulatorOptions simulatorOptions, Path volumes) {
     int port = temporalPort == 0 ? freePort() : temporalPort;
     // Real time (time skipping locked): the dev mode runs actual timers.
     TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(port, true);
@@ -53,8 +69,17 @@ public final class DevEnvironment implements AutoCloseable {
     DevKubernetesApi api = DevKubernetesApi.start(kubernetesPort);
     log.info("[dev] Kubernetes API (dev/test only) on {}", api.url());
     KubernetesClient client = api.newClient();
-    ClusterSimulator simulator = ClusterSimulator.start(client, simulatorOptions);
-    return new DevEnvironment(temporal, port, api, client, simulator);
+    aim.orchestrator.dev.sim.DevModelHub hub = aim.orchestrator.dev.sim.DevModelHub.start(0);
+    var downloads = new aim.orchestrator.dev.sim.ModelDownloadRunner(client, hub, volumes);
+    ClusterSimulator simulator =
+        ClusterSimulator.start(
+            client,
+            simulatorOptions,
+            job -> aim.orchestrator.dev.sim.ModelDownloadRunner.isDownloadJob(job) ? downloads : null);
+    log.info("[dev] download Jobs write to {} (dev/test only)", volumes);
+    DevEnvironment env = new DevEnvironment(temporal, port, api, client, simulator, hub);
+    env.volumes = volumes;
+    return env;
   }
 
   public String temporalTarget() {
@@ -70,6 +95,11 @@ public final class DevEnvironment implements AutoCloseable {
     return client;
   }
 
+  /** Where download Jobs put each PVC's files: {@code <volumes>/<namespace>/<claim>}. */
+  public Path volumes() {
+    return volumes;
+  }
+
   /** The simulated cluster (dev/test only): nodes, the dev gateway. */
   public ClusterSimulator simulator() {
     return simulator;
@@ -79,9 +109,25 @@ public final class DevEnvironment implements AutoCloseable {
     return kubernetes.writeKubeconfig(file);
   }
 
+  private static Path defaultVolumes() {
+    try {
+      return java.nio.file.Files.createTempDirectory("aim-dev-volumes");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   @Override
   public void close() {
     simulator.close();
+    hub.close();
+    if (ownsVolumes) {
+      try (var files = java.nio.file.Files.walk(volumes)) {
+        files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+      } catch (IOException e) {
+        log.warn("[dev] could not remove {}: {}", volumes, e.toString());
+      }
+    }
     client.close();
     kubernetes.close();
     temporal.close();

@@ -33,7 +33,8 @@ public final class DevMode {
     Path kubeconfig = root.resolve(".aim/dev/kubeconfig");
     List<AutoCloseable> closeables = new ArrayList<>();
 
-    DevEnvironment env = DevEnvironment.start(temporalPort, kubePort, SimulatorOptions.defaults());
+    DevEnvironment env =
+        DevEnvironment.start(temporalPort, kubePort, SimulatorOptions.defaults(), root.resolve(".aim/dev/volumes"));
     closeables.add(env);
     env.writeKubeconfig(kubeconfig);
     System.out.printf("%n[dev] Temporal:   %s (Temporal CLI: temporal --address %s workflow describe --workflow-id AIMService/ml-team/qwen3-chat)%n", env.temporalTarget(), env.temporalTarget());

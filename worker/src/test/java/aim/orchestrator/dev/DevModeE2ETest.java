@@ -98,7 +98,15 @@ class DevModeE2ETest {
     assertThat(svc.getMetadata().getFinalizers()).contains("aim.eai.amd.com/template-cache-cleanup");
     assertThat(new Kube(client, ApplyMode.CREATE_OR_MERGE_PATCH).inferenceService("e2e-samples", aim.orchestrator.naming.DerivedNames.inferenceService("qwen3-chat", "e2e-samples")).get())
         .isNotNull();
-    assertThat(client.persistentVolumeClaims().inNamespace("e2e-samples").list().getItems()).hasSize(1);
+    var pvcs = client.persistentVolumeClaims().inNamespace("e2e-samples").list().getItems();
+    assertThat(pvcs).hasSize(1);
+    // The download Job ran this project's downloader against the dev model hub into the PVC's folder, in the
+    // repository's own layout.
+    Path volume = env.volumes().resolve("e2e-samples").resolve(pvcs.get(0).getMetadata().getName());
+    assertThat(volume.resolve("config.json")).exists();
+    assertThat(volume.resolve("model.safetensors")).exists();
+    var artifact = client.resources(aim.orchestrator.model.AIMArtifact.class).inNamespace("e2e-samples").list().getItems().get(0);
+    assertThat(artifact.getStatus().progress.displayPercentage).isEqualTo("100%");
 
     // The sample runtime config routes services at /<namespace>/<name> through the gateway: a chat completion
     // sent to the dev gateway reaches the service's (simulated) OpenAI-compatible server.

@@ -1,0 +1,115 @@
+package aim.orchestrator.dev.sim;
+
+import aim.orchestrator.activities.download.DownloadCommand;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Runs an artifact's download Job the way its Pod would, dev/test only: this project's real downloader
+ * ({@link DownloadCommand}) with the container's env (secret references resolved through the API), writing into a
+ * local folder per PVC ({@code <volumes>/<namespace>/<claim>}) and fetching {@code hf://} sources from the
+ * {@link DevModelHub} (there is no internet). It patches the AIMArtifact's status as the Pod would. Sources the
+ * dev mode cannot serve ({@code s3://}) are reported as simulated successes in the Pod log.
+ */
+public final class ModelDownloadRunner implements JobRunner {
+  private static final SimLog LOG = new SimLog(ModelDownloadRunner.class);
+  /** Label the orchestrator puts on download Jobs. */
+  public static final String COMPONENT_LABEL = "aim.eai.amd.com/component";
+
+  private final KubernetesClient client;
+  private final DevModelHub hub;
+  private final Path volumes;
+
+  public ModelDownloadRunner(KubernetesClient client, DevModelHub hub, Path volumes) {
+    this.client = client;
+    this.hub = hub;
+    this.volumes = volumes;
+  }
+
+  /** True for the Jobs this runner serves: the orchestrator's download Jobs. */
+  public static boolean isDownloadJob(Job job) {
+    var labels = job.getMetadata().getLabels();
+    return labels != null && "download".equals(labels.get(COMPONENT_LABEL));
+  }
+
+  @Override
+  public Outcome run(Job job, Pod pod) throws Exception {
+    var spec = job.getSpec().getTemplate().getSpec();
+    Container c = spec.getContainers().get(0);
+    String uri = c.getArgs() == null || c.getArgs().isEmpty() ? "" : c.getArgs().get(0);
+    String ns = job.getMetadata().getNamespace();
+    String claim = claimAt(spec.getVolumes(), c, "/cache");
+    Path target = volumes.resolve(ns).resolve(claim == null ? job.getMetadata().getName() : claim);
+    Files.createDirectories(target);
+    if (!uri.startsWith("hf://")) {
+      return Outcome.success("[dev-simulator] " + uri + ": only hf:// sources are served in dev mode; download simulated\n");
+    }
+    Map<String, String> env = env(ns, c.getEnv());
+    env.put("TARGET_DIR", target.toString());
+    env.put("MOUNT_PATH", target.toString());
+    env.put("HF_ENDPOINT", hub.url());
+    env.put("PROGRESS_INTERVAL", "1");
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+      int code = new DownloadCommand(env, out, out, () -> client).run(uri);
+      String text = log.toString(StandardCharsets.UTF_8);
+      LOG.info("download Job {}/{} ran the downloader into {}: exit {}", ns, job.getMetadata().getName(), target, code);
+      if (code == 0) {
+        return Outcome.success(text);
+      }
+      String[] lines = text.strip().split("\n");
+      return Outcome.failure(code, lines.length == 0 ? "download failed" : lines[lines.length - 1], text);
+    }
+  }
+
+  private Map<String, String> env(String namespace, List<EnvVar> vars) {
+    Map<String, String> out = new HashMap<>();
+    if (vars == null) {
+      return out;
+    }
+    for (EnvVar v : vars) {
+      if (v.getValue() != null) {
+        out.put(v.getName(), v.getValue());
+      } else if (v.getValueFrom() != null && v.getValueFrom().getSecretKeyRef() != null) {
+        var ref = v.getValueFrom().getSecretKeyRef();
+        Secret s = client.secrets().inNamespace(namespace).withName(ref.getName()).get();
+        if (s != null && s.getData() != null && s.getData().get(ref.getKey()) != null) {
+          out.put(v.getName(), new String(Base64.getDecoder().decode(s.getData().get(ref.getKey())), StandardCharsets.UTF_8));
+        } else if (s != null && s.getStringData() != null && s.getStringData().get(ref.getKey()) != null) {
+          out.put(v.getName(), s.getStringData().get(ref.getKey()));
+        }
+      }
+    }
+    return out;
+  }
+
+  private static String claimAt(List<Volume> volumes, Container c, String mountPath) {
+    if (c.getVolumeMounts() == null || volumes == null) {
+      return null;
+    }
+    for (var m : c.getVolumeMounts()) {
+      if (mountPath.equals(m.getMountPath())) {
+        for (Volume v : volumes) {
+          if (v.getName().equals(m.getName()) && v.getPersistentVolumeClaim() != null) {
+            return v.getPersistentVolumeClaim().getClaimName();
+          }
+        }
+      }
+    }
+    return null;
+  }
+}

@@ -221,6 +221,46 @@ class DevModeE2ETest {
   }
 
   @Test
+  void anAutoscaledServiceGetsKedaAndReportsItsReplicas(@TempDir Path dir) throws IOException {
+    String ns = "e2e-autoscale";
+    Path samples = copySamples(dir, ns);
+    Files.writeString(
+        samples.resolve("30-service.yaml"),
+        Files.readString(samples.resolve("30-service.yaml"))
+            + """
+              minReplicas: 1
+              maxReplicas: 3
+              autoScaling:
+                metrics:
+                  - type: PodMetric
+                    podmetric:
+                      metric:
+                        backend: opentelemetry
+                        metricNames: [vllm:num_requests_running]
+                        query: vllm:num_requests_running
+                        operationOverTime: avg
+                      target:
+                        type: Value
+                        value: "1"
+            """);
+    Samples.apply(client, samples);
+
+    awaitStatus(ns, "qwen3-chat", "Running", Duration.ofSeconds(90));
+    AIMService svc = service(ns, "qwen3-chat");
+    assertThat(condition(svc, "HPAReady").getReason()).isEqualTo("HPAOperational");
+    assertThat(svc.getStatus().runtime.replicas).isEqualTo("1/1 (1-3)");
+    String isvc = aim.orchestrator.naming.DerivedNames.inferenceService("qwen3-chat", ns);
+    var obj = client.genericKubernetesResources(Kube.INFERENCE_SERVICES).inNamespace(ns).withName(isvc).get();
+    assertThat(obj.getMetadata().getAnnotations()).containsEntry("serving.kserve.io/autoscalerClass", "keda");
+    assertThat(client.getKubernetesSerialization().asJson(obj))
+        .contains("\"podmetric\"")
+        .contains("vllm:num_requests_running")
+        .contains("\"maxReplicas\":3");
+    assertThat(client.autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("keda-hpa-" + isvc + "-predictor").get())
+        .isNotNull();
+  }
+
+  @Test
   void twoIdenticalCustomModelServicesShareOneModelAndRun(@TempDir Path dir) throws IOException {
     String ns = "e2e-custom";
     String service =

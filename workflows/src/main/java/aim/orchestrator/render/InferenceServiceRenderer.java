@@ -118,6 +118,9 @@ public final class InferenceServiceRenderer {
     Map<String, Object> predictor = new LinkedHashMap<>();
     predictor.put("minReplicas", min);
     predictor.put("maxReplicas", max);
+    if (autoscaling && spec.autoScaling != null && spec.autoScaling.metrics != null && !spec.autoScaling.metrics.isEmpty()) {
+      predictor.put("autoScaling", Map.of("metrics", spec.autoScaling.metrics.stream().map(InferenceServiceRenderer::metric).toList()));
+    }
     if (in.templateStatus() != null && in.templateStatus().resolvedNodeAffinity != null) {
       predictor.put("affinity", Map.of("nodeAffinity", in.templateStatus().resolvedNodeAffinity));
     }
@@ -136,6 +139,51 @@ public final class InferenceServiceRenderer {
     isvc.setMetadata(meta);
     isvc.setAdditionalProperty("spec", Map.of("predictor", predictor));
     return isvc;
+  }
+
+  /** The OpenTelemetry scaler KEDA's add-on listens on, and the aggregation, when a metric does not say (seed 004). */
+  public static final String DEFAULT_METRICS_SERVER = "keda-otel-scaler.keda.svc:4317";
+
+  public static final String DEFAULT_OPERATION_OVER_TIME = "last_one";
+
+  /** One AIM autoscaling metric as KServe's {@code autoScaling.metrics[]} entry, with seed 004's defaults filled in. */
+  static Map<String, Object> metric(aim.orchestrator.model.AIMServiceSpec.AIMAutoScalingMetric m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    out.put("type", m.type == null ? "PodMetric" : m.type.name());
+    if (m.podmetric != null) {
+      Map<String, Object> pod = new LinkedHashMap<>();
+      var src = m.podmetric.metric;
+      if (src != null) {
+        Map<String, Object> metric = new LinkedHashMap<>();
+        metric.put("backend", src.backend == null ? "opentelemetry" : src.backend.name());
+        metric.put("serverAddress", src.serverAddress == null ? DEFAULT_METRICS_SERVER : src.serverAddress);
+        if (src.metricNames != null) {
+          metric.put("metricNames", src.metricNames);
+        }
+        if (src.query != null) {
+          metric.put("query", src.query);
+        }
+        metric.put("operationOverTime", src.operationOverTime == null ? DEFAULT_OPERATION_OVER_TIME : src.operationOverTime);
+        pod.put("metric", metric);
+      }
+      var t = m.podmetric.target;
+      if (t != null) {
+        Map<String, Object> target = new LinkedHashMap<>();
+        target.put("type", t.type.name());
+        if (t.value != null) {
+          target.put("value", t.value);
+        }
+        if (t.averageValue != null) {
+          target.put("averageValue", t.averageValue);
+        }
+        if (t.averageUtilization != null) {
+          target.put("averageUtilization", t.averageUtilization);
+        }
+        pod.put("target", target);
+      }
+      out.put("podmetric", pod);
+    }
+    return out;
   }
 
   /**

@@ -406,20 +406,24 @@ public class ServiceActivitiesImpl implements ServiceActivities {
                     DependencyType.DOWNSTREAM));
           }
           GenericKubernetesResource applied = kube.applyInferenceService(desired);
+          boolean ready = isReady(applied);
+          List<ComponentHealth> components = new java.util.ArrayList<>();
+          components.add(
+              ready
+                  ? ComponentHealth.ready("InferenceService", "RuntimeReady", "InferenceService " + name + " is ready", DependencyType.DOWNSTREAM)
+                  : ComponentHealth.of("InferenceService", AIMStatus.Progressing, "CreatingRuntime", "Waiting for InferenceService " + name + " to become ready", DependencyType.DOWNSTREAM));
           Map<String, Object> fields = new LinkedHashMap<>();
-          fields.put("runtime", runtime(svc));
-          if (isReady(applied)) {
-            return new StageResult(
-                List.of(ComponentHealth.ready("InferenceService", "RuntimeReady", "InferenceService " + name + " is ready", DependencyType.DOWNSTREAM)),
-                fields,
-                null,
-                name);
+          var spec = svc.getSpec();
+          boolean autoscaling = spec.autoScaling != null || spec.minReplicas != null || spec.maxReplicas != null;
+          io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler hpa =
+              autoscaling
+                  ? kube.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("keda-hpa-" + name + "-predictor").get()
+                  : null;
+          fields.put("runtime", runtime(svc, hpa));
+          if (autoscaling) {
+            components.add(hpaHealth(hpa, ready));
           }
-          return new StageResult(
-              List.of(ComponentHealth.of("InferenceService", AIMStatus.Progressing, "CreatingRuntime", "Waiting for InferenceService " + name + " to become ready", DependencyType.DOWNSTREAM)),
-              fields,
-              null,
-              name);
+          return new StageResult(components, fields, null, name);
         });
   }
 
@@ -438,7 +442,12 @@ public class ServiceActivitiesImpl implements ServiceActivities {
     return false;
   }
 
-  private static AIMServiceStatus.Runtime runtime(AIMService svc) {
+  /**
+   * {@code status.runtime}: from the KEDA-managed HPA when there is one, else from the spec
+   * ({@code replicas} "3" for fixed, "current/desired (min-max)" for autoscaling).
+   */
+  private static AIMServiceStatus.Runtime runtime(
+      AIMService svc, io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler hpa) {
     var spec = svc.getSpec();
     AIMServiceStatus.Runtime r = new AIMServiceStatus.Runtime();
     boolean autoscaling = spec.autoScaling != null || spec.minReplicas != null || spec.maxReplicas != null;
@@ -448,8 +457,40 @@ public class ServiceActivitiesImpl implements ServiceActivities {
     r.maxReplicas = max;
     r.desiredReplicas = min;
     r.currentReplicas = min;
-    r.replicas = autoscaling ? min + "/" + min + " (" + min + "-" + max + ")" : String.valueOf(min);
+    if (hpa != null && hpa.getStatus() != null) {
+      if (hpa.getStatus().getCurrentReplicas() != null) {
+        r.currentReplicas = hpa.getStatus().getCurrentReplicas();
+      }
+      if (hpa.getStatus().getDesiredReplicas() != null) {
+        r.desiredReplicas = hpa.getStatus().getDesiredReplicas();
+      }
+    }
+    r.replicas = autoscaling ? r.currentReplicas + "/" + r.desiredReplicas + " (" + min + "-" + max + ")" : String.valueOf(min);
     return r;
+  }
+
+  /** The HPA component (spec §3.10): not found, waiting for metrics, metrics failing, target not ready, operational. */
+  static ComponentHealth hpaHealth(io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscaler hpa, boolean isvcReady) {
+    DependencyType d = DependencyType.DOWNSTREAM;
+    if (hpa == null) {
+      return ComponentHealth.of("HPA", AIMStatus.Progressing, "HPANotFound", "Waiting for KEDA to create the HPA", d);
+    }
+    var conditions = hpa.getStatus() == null || hpa.getStatus().getConditions() == null ? List.<io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerCondition>of() : hpa.getStatus().getConditions();
+    java.util.function.Function<String, io.fabric8.kubernetes.api.model.autoscaling.v2.HorizontalPodAutoscalerCondition> find =
+        type -> conditions.stream().filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+    var active = find.apply("ScalingActive");
+    if (active == null || !"True".equals(active.getStatus())) {
+      String why = active == null ? "" : ": " + active.getMessage();
+      return isvcReady
+          // Degraded rather than the reference's Failed: the service still serves, only scaling is blind.
+          ? ComponentHealth.of("HPA", AIMStatus.Degraded, "MetricsFailed", "The HPA cannot read its metrics" + why, d)
+          : ComponentHealth.of("HPA", AIMStatus.Progressing, "WaitingForMetrics", "Waiting for metrics" + why, d);
+    }
+    var able = find.apply("AbleToScale");
+    if (able == null || !"True".equals(able.getStatus())) {
+      return ComponentHealth.of("HPA", AIMStatus.Progressing, "ScaleTargetNotReady", "The HPA cannot scale its target yet", d);
+    }
+    return ComponentHealth.ready("HPA", "HPAOperational", "KEDA autoscaling is operational", d);
   }
 
   // ---- HTTPRoute ---------------------------------------------------------------------------------------------

@@ -221,6 +221,41 @@ class DevModeE2ETest {
   }
 
   @Test
+  void crashingOrUnschedulablePodsKeepTheServiceFromRunning(@TempDir Path dir) throws IOException {
+    String ns = "e2e-faults";
+    Path samples = copySamples(dir, ns);
+    String service = Files.readString(samples.resolve("30-service.yaml"));
+    Files.writeString(
+        samples.resolve("30-service.yaml"),
+        service.replace("namespace: " + ns + "\n", "namespace: " + ns + "\n  annotations:\n    sim.dev.aim/inject: CrashLoopBackOff\n"));
+    Files.writeString(
+        samples.resolve("31-service.yaml"),
+        service
+            .replace("name: qwen3-chat", "name: qwen3-pending")
+            .replace("namespace: " + ns + "\n", "namespace: " + ns + "\n  annotations:\n    sim.dev.aim/inject: FailedScheduling\n"));
+    Samples.apply(client, samples);
+
+    await()
+        .atMost(Duration.ofSeconds(90))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              AIMService s = service(ns, "qwen3-chat");
+              Condition pods = s == null || s.getStatus() == null ? null : condition(s, "InferenceServicePodsReady");
+              return pods != null && "CrashLoopBackOff".equals(pods.getReason());
+            });
+    assertThat(service(ns, "qwen3-chat").getStatus().status.name()).isIn("Degraded", "Starting");
+    awaitStatus(ns, "qwen3-pending", "Pending", Duration.ofSeconds(60));
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> "FailedScheduling".equals(condition(service(ns, "qwen3-pending"), "InferenceServicePodsReady").getReason()));
+    // Neither ever claims Running while its pods are broken.
+    await().during(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(5)).until(
+        () -> !"Running".equals(service(ns, "qwen3-chat").getStatus().status.name())
+            && !"Running".equals(service(ns, "qwen3-pending").getStatus().status.name()));
+  }
+
+  @Test
   void anAutoscaledServiceGetsKedaAndReportsItsReplicas(@TempDir Path dir) throws IOException {
     String ns = "e2e-autoscale";
     Path samples = copySamples(dir, ns);

@@ -420,6 +420,10 @@ public class ServiceActivitiesImpl implements ServiceActivities {
                   ? kube.client().autoscaling().v2().horizontalPodAutoscalers().inNamespace(ns).withName("keda-hpa-" + name + "-predictor").get()
                   : null;
           fields.put("runtime", runtime(svc, hpa));
+          components.add(
+              PodHealth.of(
+                  "InferenceServicePods",
+                  kube.client().pods().inNamespace(ns).withLabel("serving.kserve.io/inferenceservice", name).list().getItems()));
           if (autoscaling) {
             components.add(hpaHealth(hpa, ready));
           }

@@ -66,6 +66,10 @@ class ServiceActivitiesImplTest {
 
   final ServiceActivitiesImpl activities = new ServiceActivitiesImpl(cluster.kube());
 
+  static ComponentHealth component(StageResult result, String name) {
+    return result.components().stream().filter(c -> c.component().equals(name)).findFirst().orElseThrow();
+  }
+
   static ComponentHealth only(StageResult result) {
     assertThat(result.components()).hasSize(1);
     return result.components().get(0);
@@ -720,7 +724,9 @@ class ServiceActivitiesImplTest {
       readyChain();
 
       StageResult created = apply();
-      assertThat(only(created))
+      // Its pods are a component of their own: none yet.
+      assertThat(component(created, "InferenceServicePods").reason()).isEqualTo("PodsNotCreated");
+      assertThat(component(created, "InferenceService"))
           .extracting(
               ComponentHealth::component,
               ComponentHealth::state,
@@ -734,7 +740,7 @@ class ServiceActivitiesImplTest {
 
       cluster.setInferenceServiceStatus(
           NS, ISVC, Map.of("conditions", List.of(Map.of("type", "Ready", "status", "False"))));
-      assertThat(only(apply()).reason()).isEqualTo("CreatingRuntime");
+      assertThat(component(apply(), "InferenceService").reason()).isEqualTo("CreatingRuntime");
 
       cluster.setInferenceServiceStatus(
           NS,
@@ -745,7 +751,7 @@ class ServiceActivitiesImplTest {
                   Map.of("type", "PredictorReady", "status", "True"),
                   Map.of("type", "Ready", "status", "True"))));
       StageResult ready = apply();
-      assertThat(only(ready))
+      assertThat(component(ready, "InferenceService"))
           .extracting(ComponentHealth::state, ComponentHealth::reason)
           .containsExactly(AIMStatus.Ready, "RuntimeReady");
       assertThat(ready.output()).isEqualTo(ISVC);

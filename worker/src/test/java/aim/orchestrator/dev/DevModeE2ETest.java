@@ -221,6 +221,33 @@ class DevModeE2ETest {
   }
 
   @Test
+  void handDeletedInferenceServiceAndRouteAreRestored(@TempDir Path dir) throws IOException {
+    String ns = "e2e-drift";
+    Samples.apply(client, copySamples(dir, ns));
+    awaitStatus(ns, "qwen3-chat", "Running", Duration.ofSeconds(90));
+    String name = aim.orchestrator.naming.DerivedNames.inferenceService("qwen3-chat", ns);
+    var isvcs = client.genericKubernetesResources(Kube.INFERENCE_SERVICES).inNamespace(ns);
+    var routes = client.resources(io.fabric8.kubernetes.api.model.gatewayapi.v1.HTTPRoute.class).inNamespace(ns);
+    String oldIsvc = isvcs.withName(name).get().getMetadata().getUid();
+    String oldRoute = routes.withName(name).get().getMetadata().getUid();
+
+    isvcs.withName(name).delete();
+    routes.withName(name).delete();
+
+    // The owner informer wakes the service's workflow, which re-applies both (well within the 30 s asked).
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              var i = isvcs.withName(name).get();
+              var r = routes.withName(name).get();
+              return i != null && r != null && !i.getMetadata().getUid().equals(oldIsvc) && !r.getMetadata().getUid().equals(oldRoute);
+            });
+    awaitStatus(ns, "qwen3-chat", "Running", Duration.ofSeconds(30));
+  }
+
+  @Test
   void crashingOrUnschedulablePodsKeepTheServiceFromRunning(@TempDir Path dir) throws IOException {
     String ns = "e2e-faults";
     Path samples = copySamples(dir, ns);

@@ -69,25 +69,33 @@ final class StatusPrinter {
     String line = status + "  " + why;
     if (!Objects.equals(last.put(k, line), line)) {
       System.out.printf("%s  %-26s %-45s %-12s %s%n", now(), obj.getKind(), key(obj), status, why);
+      synchronized (last) {
+        last.notifyAll();
+      }
     }
   }
 
   /** Waits until the service ({@code namespace/name}) shows Running. */
   boolean awaitRunning(String service, Duration timeout) {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      String line = last.get("AIMService/" + service);
-      if (line != null && line.startsWith("Running")) {
-        return true;
-      }
-      try {
-        Thread.sleep(200); // dev console only: polls a local map, no cluster calls
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return false;
+    synchronized (last) {
+      while (true) {
+        String line = last.get("AIMService/" + service);
+        if (line != null && line.startsWith("Running")) {
+          return true;
+        }
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return false;
+        }
+        try {
+          last.wait(Math.max(1, left / 1_000_000));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return false;
+        }
       }
     }
-    return false;
   }
 
   private static String key(HasMetadata o) {

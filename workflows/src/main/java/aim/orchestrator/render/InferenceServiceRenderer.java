@@ -85,7 +85,11 @@ public final class InferenceServiceRenderer {
         new ObjectMetaBuilder()
             .withName(in.name())
             .withNamespace(svc.getMetadata().getNamespace())
-            .withLabels(labels)
+            .withLabels(
+                Labels.withPropagated(
+                    labels,
+                    svc.getMetadata().getLabels(),
+                    in.runtimeConfig() == null ? null : in.runtimeConfig().labelPropagation))
             .withAnnotations(annotations)
             .withOwnerReferences(Owners.controller(svc))
             .build();

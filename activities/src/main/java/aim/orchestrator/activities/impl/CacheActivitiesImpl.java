@@ -181,7 +181,9 @@ public class CacheActivitiesImpl implements CacheActivities {
     labels.put(Aim.LABEL_TEMPLATE_SCOPE, template instanceof AIMClusterServiceTemplate ? "Cluster" : "Namespace");
     labels.put(Aim.LABEL_TEMPLATE_INDEX, String.valueOf(index));
     labels.put(Aim.LABEL_TEMPLATE_CACHE_NAME, cache.getMetadata().getName());
-    a.getMetadata().setLabels(labels);
+    var rc = runtimeConfigs.resolve(cache.getSpec().runtimeConfigName, cache.getMetadata().getNamespace()).merged();
+    a.getMetadata().setLabels(
+        aim.orchestrator.render.Labels.withPropagated(labels, cache.getMetadata().getLabels(), rc.labelPropagation));
     if (dedicated) {
       a.getMetadata().setOwnerReferences(List.of(Owners.controller(cache)));
     }
@@ -272,7 +274,11 @@ public class CacheActivitiesImpl implements CacheActivities {
           Quantity requested = Sizes.pvcSize(size, headroom);
           if (pvc == null) {
             // Created once and never resized (spec §3.7).
-            pvc = kube.client().resource(ArtifactManifests.pvc(artifact, pvcName, requested, storageClass)).create();
+            PersistentVolumeClaim desired = ArtifactManifests.pvc(artifact, pvcName, requested, storageClass);
+            desired.getMetadata().setLabels(
+                aim.orchestrator.render.Labels.withPropagated(
+                    desired.getMetadata().getLabels(), artifact.getMetadata().getLabels(), rc.labelPropagation));
+            pvc = kube.client().resource(desired).create();
             log.info("created PVC {}/{} ({})", ref.namespace(), pvcName, requested);
           }
           Map<String, Object> fields = new LinkedHashMap<>();
@@ -310,7 +316,13 @@ public class CacheActivitiesImpl implements CacheActivities {
           if (job == null) {
             var rc = runtimeConfigs.resolve(artifact.getSpec().runtimeConfigName, ref.namespace()).merged();
             String pvcName = DerivedNames.artifactPvc(artifact.getMetadata().getName(), artifact.getMetadata().getUid());
-            kube.client().resource(ArtifactManifests.downloadJob(artifact, jobName, pvcName, size, rc.env)).create();
+            Job desired = ArtifactManifests.downloadJob(artifact, jobName, pvcName, size, rc.env);
+            var jobLabels =
+                aim.orchestrator.render.Labels.withPropagated(
+                    desired.getMetadata().getLabels(), artifact.getMetadata().getLabels(), rc.labelPropagation);
+            desired.getMetadata().setLabels(jobLabels);
+            desired.getSpec().getTemplate().getMetadata().setLabels(jobLabels);
+            kube.client().resource(desired).create();
             log.info("created download Job {}/{}", ref.namespace(), jobName);
             return progress(ComponentHealth.of("DownloadJob", AIMStatus.Progressing, "Downloading", "Download Job " + jobName + " created", DependencyType.DOWNSTREAM), size, 0, "0%", "Starting");
           }

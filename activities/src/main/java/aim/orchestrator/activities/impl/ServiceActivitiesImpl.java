@@ -326,7 +326,10 @@ public class ServiceActivitiesImpl implements ServiceActivities {
     cache.getMetadata().setName(name);
     cache.getMetadata().setNamespace(svc.getMetadata().getNamespace());
     cache.getMetadata().setLabels(
-        Map.of(Aim.LABEL_SERVICE, svc.getMetadata().getName(), Aim.LABEL_SERVICE_NAME, svc.getMetadata().getName()));
+        aim.orchestrator.render.Labels.withPropagated(
+            Map.of(Aim.LABEL_SERVICE, svc.getMetadata().getName(), Aim.LABEL_SERVICE_NAME, svc.getMetadata().getName()),
+            svc.getMetadata().getLabels(),
+            rc.labelPropagation));
     if (mode == AIMCachingMode.Dedicated) {
       cache.getMetadata().setOwnerReferences(List.of(Owners.controller(svc)));
     }
@@ -554,6 +557,8 @@ public class ServiceActivitiesImpl implements ServiceActivities {
                     DependencyType.DOWNSTREAM));
           }
           HTTPRoute desired = HttpRouteRenderer.render(svc, name, inferenceService, gateway, path, timeout, annotations);
+          desired.getMetadata().setLabels(
+              aim.orchestrator.render.Labels.withPropagated(desired.getMetadata().getLabels(), svc.getMetadata().getLabels(), rc.labelPropagation));
           HTTPRoute applied = kube.apply(desired);
           AIMServiceStatus.Routing routingStatus = new AIMServiceStatus.Routing();
           routingStatus.path = path;

@@ -604,6 +604,29 @@ class ServiceActivitiesImplTest {
       return activities.applyInferenceService(ref(svc), model, template, cache);
     }
 
+    @Test
+    void propagatesTheServicesLabelsTheRuntimeConfigSelects() {
+      readyChain();
+      var spec = new aim.orchestrator.model.AIMRuntimeConfigCommon();
+      spec.labelPropagation = new aim.orchestrator.model.AIMRuntimeConfigCommon.LabelPropagation();
+      spec.labelPropagation.enabled = true;
+      spec.labelPropagation.match = List.of("team", "cost-*");
+      cluster.create(Fixtures.clusterRuntimeConfig("default", spec));
+      svc = cluster.client().resources(AIMService.class).inNamespace(NS).withName(svc.getMetadata().getName()).edit(s -> {
+        s.getMetadata().setLabels(Map.of("team", "ml", "cost-center", "cc-42", "env", "prod", "aim.eai.amd.com/tier", "gold"));
+        return s;
+      });
+
+      apply();
+
+      assertThat(isvc().getMetadata().getLabels())
+          .containsEntry("team", "ml")
+          .containsEntry("cost-center", "cc-42")
+          .containsEntry("aim.eai.amd.com/tier", "gold")
+          .doesNotContainKey("env")
+          .containsEntry("aim.eai.amd.com/service", svc.getMetadata().getName());
+    }
+
     GenericKubernetesResource isvc() {
       return cluster
           .client()

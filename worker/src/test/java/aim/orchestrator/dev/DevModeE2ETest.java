@@ -248,6 +248,30 @@ class DevModeE2ETest {
   }
 
   @Test
+  void aReplicaChangeReachesTheInferenceServiceAndObservedGenerationFollows(@TempDir Path dir) throws IOException {
+    String ns = "e2e-update";
+    Samples.apply(client, copySamples(dir, ns));
+    awaitStatus(ns, "qwen3-chat", "Running", Duration.ofSeconds(90));
+    client.resources(AIMService.class).inNamespace(ns).withName("qwen3-chat").edit(s -> {
+      s.getSpec().replicas = 2;
+      return s;
+    });
+    String name = aim.orchestrator.naming.DerivedNames.inferenceService("qwen3-chat", ns);
+    await()
+        .atMost(Duration.ofSeconds(20))
+        .pollInterval(Duration.ofMillis(200))
+        .until(
+            () -> {
+              var isvc = client.genericKubernetesResources(Kube.INFERENCE_SERVICES).inNamespace(ns).withName(name).get();
+              AIMService s = service(ns, "qwen3-chat");
+              return client.getKubernetesSerialization().asJson(isvc).contains("\"minReplicas\":2")
+                  && s.getStatus().observedGeneration.equals(s.getMetadata().getGeneration())
+                  && "2".equals(s.getStatus().runtime.replicas)
+                  && "Running".equals(s.getStatus().status.name());
+            });
+  }
+
+  @Test
   void crashingOrUnschedulablePodsKeepTheServiceFromRunning(@TempDir Path dir) throws IOException {
     String ns = "e2e-faults";
     Path samples = copySamples(dir, ns);

@@ -98,6 +98,11 @@ class DevModeE2ETest {
     assertThat(svc.getMetadata().getFinalizers()).contains("aim.eai.amd.com/template-cache-cleanup");
     assertThat(new Kube(client, ApplyMode.CREATE_OR_MERGE_PATCH).inferenceService("e2e-samples", aim.orchestrator.naming.DerivedNames.inferenceService("qwen3-chat", "e2e-samples")).get())
         .isNotNull();
+    var template =
+        client.resources(aim.orchestrator.model.AIMServiceTemplate.class).inNamespace("e2e-samples").withName("qwen3-32b-mi300x-fp16-latency").get();
+    Condition discovered = Conditions.find(template.getStatus().conditions, "Discovered");
+    assertThat(discovered.getStatus()).isEqualTo("True");
+    assertThat(discovered.getReason()).isEqualTo("InlineModelSources");
     var pvcs = client.persistentVolumeClaims().inNamespace("e2e-samples").list().getItems();
     assertThat(pvcs).hasSize(1);
     // The download Job ran this project's downloader against the dev model hub into the PVC's folder, in the

@@ -13,13 +13,26 @@ import java.util.Map;
  * @param statusFields top-level status fields to write (e.g. {@code resolvedModel}); values are JSON-like
  * @param resolved the object this stage resolved (model, template, cache), or null
  * @param output a name the next stage needs (e.g. the InferenceService name), or null
+ * @param conditions extra conditions the stage sets besides its components' {@code <Component>Ready} ones
  */
 @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
 public record StageResult(
     List<ComponentHealth> components,
     Map<String, Object> statusFields,
     AIMResolvedReference resolved,
-    String output) {
+    String output,
+    List<aim.orchestrator.status.ConditionSpec> conditions) {
+
+  /** A result without extra conditions. */
+  public StageResult(
+      List<ComponentHealth> components, Map<String, Object> statusFields, AIMResolvedReference resolved, String output) {
+    this(components, statusFields, resolved, output, List.of());
+  }
+
+  /** The same result with extra conditions beyond the {@code <Component>Ready} ones (e.g. {@code Discovered}). */
+  public StageResult withConditions(aim.orchestrator.status.ConditionSpec... extra) {
+    return new StageResult(components, statusFields, resolved, output, List.of(extra));
+  }
 
   public static StageResult of(ComponentHealth... components) {
     return new StageResult(List.of(components), Map.of(), null, null);
@@ -31,7 +44,7 @@ public record StageResult(
 
   /** The same result with these status fields. */
   public StageResult withFields(Map<String, Object> fields) {
-    return new StageResult(components, fields, resolved, output);
+    return new StageResult(components, fields, resolved, output, conditions);
   }
 
   public boolean ready() {

@@ -56,6 +56,8 @@ public abstract class ReconcilingWorkflow {
   private Map<String, ComponentHealth> components = new LinkedHashMap<>();
   private Map<String, ComponentHealth> previousComponents = new LinkedHashMap<>();
   private Map<String, Object> fields = new LinkedHashMap<>();
+  private Map<String, ConditionSpec> extraConditions = new LinkedHashMap<>();
+  private Map<String, ConditionSpec> previousExtraConditions = new LinkedHashMap<>();
   private String displayStatus = "Pending";
 
   /** The kind's stages. Return normally when done or blocked; call {@link #stage} for every stage. */
@@ -175,6 +177,8 @@ public abstract class ReconcilingWorkflow {
     previousComponents = components;
     components = new LinkedHashMap<>();
     fields = new LinkedHashMap<>();
+    previousExtraConditions = extraConditions;
+    extraConditions = new LinkedHashMap<>();
     completed = false;
     blocked = false;
     try {
@@ -217,6 +221,9 @@ public abstract class ReconcilingWorkflow {
       components.put(c.component(), c);
     }
     fields.putAll(result.statusFields());
+    if (result.conditions() != null) {
+      result.conditions().forEach(c -> extraConditions.put(c.type(), c));
+    }
     Evaluation e = StatusEngine.evaluate(components.values());
     blocked = e.blocked();
     write(false);
@@ -275,6 +282,7 @@ public abstract class ReconcilingWorkflow {
       root = AIMStatus.Progressing;
       conditions = replaceReady(conditions, "Progressing", "Waiting for the remaining lifecycle stages");
     }
+    conditions = withExtras(conditions, passComplete);
     displayStatus = StatusValues.display(ref.kind(), root);
     StatusWrite w =
         new StatusWrite(
@@ -284,6 +292,25 @@ public abstract class ReconcilingWorkflow {
     }
     resources.writeStatus(w);
     lastWrite = w;
+  }
+
+  /** The stages' extra conditions (this pass's, else last pass's), placed just before {@code Ready}. */
+  private List<ConditionSpec> withExtras(List<ConditionSpec> conditions, boolean passComplete) {
+    Map<String, ConditionSpec> extras = new LinkedHashMap<>(extraConditions);
+    if (!passComplete) {
+      previousExtraConditions.forEach(extras::putIfAbsent);
+    }
+    if (extras.isEmpty()) {
+      return conditions;
+    }
+    List<ConditionSpec> out = new ArrayList<>();
+    for (ConditionSpec c : conditions) {
+      if (StatusEngine.READY.equals(c.type())) {
+        out.addAll(extras.values());
+      }
+      out.add(c);
+    }
+    return out;
   }
 
   private static List<ConditionSpec> replaceReady(List<ConditionSpec> conditions, String reason, String message) {

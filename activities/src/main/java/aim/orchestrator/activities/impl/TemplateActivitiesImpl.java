@@ -121,12 +121,14 @@ public class TemplateActivitiesImpl implements TemplateActivities {
           AIMServiceTemplateSpecCommon spec = spec(kube.current(ref, HasMetadata.class));
           if (spec.modelSources == null || spec.modelSources.isEmpty()) {
             return StageResult.of(
-                ComponentHealth.of(
-                    "Discovery",
-                    AIMStatus.Progressing,
-                    "AwaitingDiscovery",
-                    "Discovery from the image is not available in this version; give the weights in spec.modelSources",
-                    DependencyType.DOWNSTREAM));
+                    ComponentHealth.of(
+                        "Discovery",
+                        AIMStatus.Progressing,
+                        "AwaitingDiscovery",
+                        "Discovery from the image is not available in this version; give the weights in spec.modelSources",
+                        DependencyType.DOWNSTREAM))
+                .withConditions(
+                    aim.orchestrator.status.ConditionSpec.isFalse("Discovered", "AwaitingDiscovery", "Waiting for discovery"));
           }
           Map<String, Object> fields = new LinkedHashMap<>();
           // Per-source env may hold credentials typed inline: it stays in the spec and never enters a workflow
@@ -152,7 +154,9 @@ public class TemplateActivitiesImpl implements TemplateActivities {
           }
           return StageResult.of(
                   ComponentHealth.ready("Discovery", "InlineModelSources", "Model sources given inline", DependencyType.DOWNSTREAM))
-              .withFields(fields);
+              .withFields(fields)
+              .withConditions(
+                  aim.orchestrator.status.ConditionSpec.isTrue("Discovered", "InlineModelSources", "Model sources given inline; no discovery needed"));
         });
   }
 

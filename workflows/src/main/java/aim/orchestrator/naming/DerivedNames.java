@@ -348,6 +348,45 @@ public final class DerivedNames {
   }
 
   /**
+   * Name of a template created from one of an image's recommended deployments ({@code GenerateTemplateName}): parts
+   * {@code [<image name>, "<count>x-<gpu>-<lat|thr>-<precision>"]} (absent facts left out), with a four-character
+   * hash over {@code <model>-<image>-<gpu>-x<count>-<metric>-<precision>}.
+   *
+   * <p>{@code aim-qwen-qwen3-32b} image, 1 × MI300X, latency, fp8 gives {@code aim-qwen-qwen3-32b-1x-mi300x-lat-fp8-<4 hex>}.
+   */
+  public static String autoTemplate(
+      String model, String image, Integer gpuCount, String gpuModel, String metric, String precision) {
+    String imageName = ImageReference.parse(image).name();
+    List<String> facts = new ArrayList<>();
+    if (gpuCount != null && gpuCount > 0) {
+      facts.add(gpuCount + "x");
+    }
+    if (gpuModel != null && !gpuModel.isEmpty()) {
+      facts.add(gpuModel);
+    }
+    if (metric != null && !metric.isEmpty()) {
+      facts.add(metric.startsWith("thr") ? "thr" : metric.startsWith("lat") ? "lat" : metric);
+    }
+    if (precision != null && !precision.isEmpty()) {
+      facts.add(precision);
+    }
+    List<String> parts = new ArrayList<>(List.of(imageName));
+    if (!facts.isEmpty()) {
+      parts.add(String.join("-", facts));
+    }
+    String hashInput =
+        String.join(
+            "-",
+            model,
+            image,
+            gpuModel == null ? "" : gpuModel,
+            "x" + (gpuCount == null ? 0 : gpuCount),
+            metric == null ? "" : metric,
+            precision == null ? "" : precision);
+    return derive(parts, List.of(hashInput), 4, MAX_NAME_LENGTH);
+  }
+
+  /**
    * Sanitises a label value as the reference does for propagated and generated labels: lower case, every run of
    * characters outside {@code [a-z0-9._-]} becomes one {@code _}, leading and trailing {@code _ . -} are removed,
    * and the result is cut to 63 characters (trailing {@code _ . -} removed again).

@@ -1,7 +1,5 @@
 package aim.orchestrator.render;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import aim.orchestrator.model.AIMCpuRequirements;
 import aim.orchestrator.model.AIMGpuRequirements;
 import aim.orchestrator.model.AIMHardwareRequirements;
@@ -16,17 +14,11 @@ import aim.orchestrator.model.AIMServiceTemplateSpec;
 import aim.orchestrator.model.AIMServiceTemplateStatus;
 import aim.orchestrator.model.AIMTemplateCacheStatus;
 import aim.orchestrator.naming.DerivedNames;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.EnvVarBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.gatewayapi.v1.ParentReferenceBuilder;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +31,6 @@ import org.junit.jupiter.params.provider.ValueSource;
  * in the cluster shows as a diff here; rewrite the files with {@code -Daim.golden.update=true} after checking it.
  */
 class GoldenManifestsTest {
-  private static final Path GOLDEN = Path.of("src/test/resources/golden");
-  private static final ObjectMapper YAML =
-      new ObjectMapper(new YAMLFactory().disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES).enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS))
-          .enable(SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-          .setSerializationInclusion(com.fasterxml.jackson.annotation.JsonInclude.Include.NON_NULL);
-
   @ParameterizedTest
   @ValueSource(
       strings = {
@@ -135,14 +121,7 @@ class GoldenManifestsTest {
   }
 
   private static void check(String scenario, Object manifest) throws IOException {
-    String actual = YAML.writeValueAsString(YAML.convertValue(manifest, Object.class));
-    Path file = GOLDEN.resolve(scenario + ".yaml");
-    if (Boolean.getBoolean("aim.golden.update")) {
-      Files.createDirectories(GOLDEN);
-      Files.writeString(file, actual);
-    }
-    assertThat(file).as("%s is missing; write it with -Daim.golden.update=true", file).exists();
-    assertThat(actual).isEqualTo(Files.readString(file));
+    aim.orchestrator.testing.Golden.check(scenario, manifest);
   }
 
   private static AIMTemplateCacheStatus.ArtifactEntry entry(String model, String status, String pvc) {

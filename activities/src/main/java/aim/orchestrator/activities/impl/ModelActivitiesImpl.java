@@ -10,6 +10,7 @@ import aim.orchestrator.model.AIMModelSpec;
 import aim.orchestrator.model.AIMModelStatus;
 import aim.orchestrator.model.AIMServiceTemplate;
 import aim.orchestrator.model.AIMStatus;
+import aim.orchestrator.model.ImageMetadata;
 import aim.orchestrator.model.ResourceStatusValue;
 import aim.orchestrator.status.ComponentHealth;
 import aim.orchestrator.status.DependencyType;
@@ -82,9 +83,27 @@ public class ModelActivitiesImpl implements ModelActivities {
         () -> {
           HasMetadata model = kube.current(ref, HasMetadata.class);
           AIMModelSpec spec = spec(model);
+          ImageMetadata metadata = metadataOf(spec, status(model));
+          String rejectedNote = "";
+          boolean create = spec.discovery == null || !Boolean.FALSE.equals(spec.discovery.createServiceTemplates);
           if (spec.modelSources != null && !spec.modelSources.isEmpty()) {
             for (HasMetadata t : customTemplates(model, spec)) {
               kube.apply(t);
+            }
+          } else if (create) {
+            AutoTemplates.Plan plan = AutoTemplates.fromRecommendedDeployments(model, spec, metadata);
+            for (HasMetadata t : plan.templates()) {
+              kube.apply(t);
+            }
+            if (spec.customTemplates != null && !spec.customTemplates.isEmpty()) {
+              for (HasMetadata t : customTemplates(model, spec)) {
+                kube.apply(t);
+              }
+            }
+            if (!plan.rejected().isEmpty()) {
+              rejectedNote =
+                  "; skipped recommended deployments: "
+                      + plan.rejected().stream().map(r -> "#" + r.index() + " (" + r.reason() + ")").toList();
             }
           }
           List<ResourceStatusValue> statuses =
@@ -97,7 +116,13 @@ public class ModelActivitiesImpl implements ModelActivities {
                       .filter(t -> ref.name().equals(t.getSpec().modelName))
                       .map(t -> t.getStatus() == null ? null : t.getStatus().status)
                       .toList();
-          return StageResult.of(aggregate(component, statuses, expectsTemplates(spec)));
+          ComponentHealth health = aggregate(component, statuses, expectsTemplates(spec, metadata));
+          if (!rejectedNote.isEmpty()) {
+            health = new ComponentHealth(
+                health.component(), health.state(), health.reason(), health.message() + rejectedNote,
+                health.error(), health.dependency());
+          }
+          return StageResult.of(health);
         });
   }
 
@@ -167,20 +192,20 @@ public class ModelActivitiesImpl implements ModelActivities {
   }
 
   /** True, false, or null (unknown until metadata is read). */
-  static Boolean expectsTemplates(AIMModelSpec spec) {
+  static Boolean expectsTemplates(AIMModelSpec spec, ImageMetadata metadata) {
     if (spec.discovery != null && Boolean.FALSE.equals(spec.discovery.createServiceTemplates)) {
       return false;
     }
     if (spec.modelSources != null && !spec.modelSources.isEmpty()) {
       return true;
     }
-    if (spec.imageMetadata == null) {
+    if (metadata == null) {
       return spec.customTemplates != null && !spec.customTemplates.isEmpty() ? Boolean.TRUE : null;
     }
     boolean recommended =
-        spec.imageMetadata.model != null
-            && spec.imageMetadata.model.recommendedDeployments != null
-            && !spec.imageMetadata.model.recommendedDeployments.isEmpty();
+        metadata.model != null
+            && metadata.model.recommendedDeployments != null
+            && !metadata.model.recommendedDeployments.isEmpty();
     return recommended || (spec.customTemplates != null && !spec.customTemplates.isEmpty());
   }
 
@@ -216,6 +241,14 @@ public class ModelActivitiesImpl implements ModelActivities {
       return ComponentHealth.of(component, AIMStatus.Progressing, "TemplatesProgressing", counts, d);
     }
     return ComponentHealth.ready(component, "SomeTemplatesReady", counts, d);
+  }
+
+  /** The image metadata in use: the spec's (air-gapped) else what an earlier pass read from the registry. */
+  static ImageMetadata metadataOf(AIMModelSpec spec, AIMModelStatus status) {
+    if (spec.imageMetadata != null) {
+      return spec.imageMetadata;
+    }
+    return status == null ? null : status.imageMetadata;
   }
 
   private static AIMModelSpec spec(HasMetadata m) {

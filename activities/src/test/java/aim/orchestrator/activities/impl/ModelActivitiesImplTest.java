@@ -19,6 +19,10 @@ import aim.orchestrator.activities.Fixtures;
 import aim.orchestrator.activities.MockCluster;
 import aim.orchestrator.activity.StageResult;
 import aim.orchestrator.model.AIMClusterModel;
+import aim.orchestrator.model.AIMClusterServiceTemplate;
+import aim.orchestrator.model.AIMMetric;
+import aim.orchestrator.model.AIMPrecision;
+import aim.orchestrator.model.AIMServiceTemplate;
 import aim.orchestrator.model.AIMModel;
 import aim.orchestrator.model.AIMModelSpec;
 import aim.orchestrator.model.AIMModelStatus;
@@ -162,7 +166,7 @@ class ModelActivitiesImplTest {
     @Test
     void aggregatesTheTemplatesOfThisModelOnly() {
       AIMModel m = Fixtures.model(NS, MODEL, IMAGE, null);
-      m.getSpec().imageMetadata = metadata("Qwen/Qwen3-32B", mi300x());
+      m.getSpec().imageMetadata = metadata("Qwen/Qwen3-32B");
       AIMModel stored = cluster.create(m);
       cluster.create(Fixtures.template(NS, "t-ready", MODEL, Ready));
       cluster.create(Fixtures.template(NS, "t-no-gpu", MODEL, NotAvailable));
@@ -192,12 +196,95 @@ class ModelActivitiesImplTest {
     }
 
     @Test
-    void noTemplatesYetForAModelThatExpectsThem() {
+    void createsOneOwnedTemplatePerRecommendedDeployment() {
+      ImageMetadata.RecommendedDeployment throughput = mi300x();
+      throughput.gpuCount = 8;
+      throughput.metric = "throughput";
+      throughput.precision = "FP8";
+      throughput.profileId = "vllm-mi300x-fp8-tp8-throughput";
       AIMModel m = Fixtures.model(NS, MODEL, IMAGE, null);
-      m.getSpec().imageMetadata = metadata("Qwen/Qwen3-32B", mi300x());
+      m.getSpec().imageMetadata = metadata("Qwen/Qwen3-32B", mi300x(), throughput);
+      m.getSpec().serviceAccountName = "puller";
       AIMModel stored = cluster.create(m);
 
-      assertThat(only(activities.templates(ref(stored))).reason()).isEqualTo("CreatingTemplates");
+      StageResult result = activities.templates(ref(stored));
+
+      assertThat(only(result).reason()).isEqualTo("TemplatesProgressing");
+      assertThat(only(result).message()).isEqualTo("0/2 templates ready");
+      var templates = cluster.client().resources(AIMServiceTemplate.class).inNamespace(NS).list().getItems();
+      assertThat(templates).hasSize(2);
+      String imageName = aim.orchestrator.naming.ImageReference.parse(IMAGE).name();
+      AIMServiceTemplate latency =
+          templates.stream().filter(t -> t.getSpec().metric == AIMMetric.latency).findFirst().orElseThrow();
+      assertThat(latency.getMetadata().getName()).matches(imageName + "-1x-mi300x-lat-fp16-[0-9a-f]{4}");
+      assertThat(latency.getMetadata().getLabels())
+          .containsEntry("aim.eai.amd.com/model", MODEL)
+          .containsEntry("aim.eai.amd.com/origin", "auto-generated");
+      assertThat(latency.getMetadata().getOwnerReferences())
+          .singleElement()
+          .satisfies(o -> {
+            assertThat(o.getKind()).isEqualTo("AIMModel");
+            assertThat(o.getUid()).isEqualTo(stored.getMetadata().getUid());
+            assertThat(o.getController()).isTrue();
+          });
+      assertThat(latency.getSpec().modelName).isEqualTo(MODEL);
+      assertThat(latency.getSpec().serviceAccountName).isEqualTo("puller");
+      assertThat(latency.getSpec().precision).isEqualTo(AIMPrecision.fp16);
+      assertThat(latency.getSpec().hardware.gpu.model).isEqualTo("MI300X");
+      assertThat(latency.getSpec().hardware.gpu.requests).isEqualTo(1);
+      AIMServiceTemplate thr =
+          templates.stream().filter(t -> t.getSpec().metric == AIMMetric.throughput).findFirst().orElseThrow();
+      assertThat(thr.getMetadata().getName()).matches(imageName + "-8x-mi300x-thr-fp8-[0-9a-f]{4}");
+      assertThat(thr.getSpec().profileId).isEqualTo("vllm-mi300x-fp8-tp8-throughput");
+      assertThat(thr.getSpec().precision).isEqualTo(AIMPrecision.fp8);
+
+      // A second pass changes nothing: same names, no duplicates.
+      activities.templates(ref(stored));
+      assertThat(cluster.client().resources(AIMServiceTemplate.class).inNamespace(NS).list().getItems()).hasSize(2);
+    }
+
+    @Test
+    void aClusterModelGetsClusterTemplatesFromMetadataReadEarlier() {
+      AIMClusterModel m = Fixtures.clusterModel(MODEL, IMAGE, null);
+      AIMClusterModel stored = cluster.create(m);
+      stored.setStatus(new AIMModelStatus());
+      stored.getStatus().imageMetadata = metadata("Qwen/Qwen3-32B", mi300x());
+      cluster.client().resource(stored).updateStatus();
+
+      activities.templates(ref(stored));
+
+      assertThat(cluster.client().resources(AIMClusterServiceTemplate.class).list().getItems())
+          .singleElement()
+          .satisfies(t -> {
+            assertThat(t.getSpec().modelName).isEqualTo(MODEL);
+            assertThat(t.getMetadata().getOwnerReferences().get(0).getKind()).isEqualTo("AIMClusterModel");
+          });
+    }
+
+    @Test
+    void aDeploymentWithAnUnknownPrecisionIsSkippedAndNamed() {
+      ImageMetadata.RecommendedDeployment bad = mi300x();
+      bad.precision = "fp6";
+      AIMModel m = Fixtures.model(NS, MODEL, IMAGE, null);
+      m.getSpec().imageMetadata = metadata("Qwen/Qwen3-32B", mi300x(), bad);
+      AIMModel stored = cluster.create(m);
+
+      StageResult result = activities.templates(ref(stored));
+
+      assertThat(cluster.client().resources(AIMServiceTemplate.class).inNamespace(NS).list().getItems()).hasSize(1);
+      assertThat(only(result).message()).contains("#1 (precision \"fp6\" is not a known precision)");
+    }
+
+    @Test
+    void createServiceTemplatesFalseCreatesNothing() {
+      AIMModel m = Fixtures.model(NS, MODEL, IMAGE, null);
+      m.getSpec().imageMetadata = metadata("Qwen/Qwen3-32B", mi300x());
+      m.getSpec().discovery = new AIMModelSpec.Discovery();
+      m.getSpec().discovery.createServiceTemplates = false;
+      AIMModel stored = cluster.create(m);
+
+      assertThat(only(activities.templates(ref(stored))).reason()).isEqualTo("NoTemplatesExpected");
+      assertThat(cluster.client().resources(AIMServiceTemplate.class).inNamespace(NS).list().getItems()).isEmpty();
     }
   }
 
@@ -241,24 +328,24 @@ class ModelActivitiesImplTest {
   @Test
   void expectsTemplatesFromRecommendedDeploymentsCustomTemplatesOrSources() {
     AIMModelSpec unknown = new AIMModelSpec();
-    assertThat(ModelActivitiesImpl.expectsTemplates(unknown)).isNull();
+    assertThat(ModelActivitiesImpl.expectsTemplates(unknown, unknown.imageMetadata)).isNull();
 
     AIMModelSpec none = new AIMModelSpec();
     none.imageMetadata = metadata("Qwen/Qwen3-32B");
-    assertThat(ModelActivitiesImpl.expectsTemplates(none)).isFalse();
+    assertThat(ModelActivitiesImpl.expectsTemplates(none, none.imageMetadata)).isFalse();
 
     AIMModelSpec recommended = new AIMModelSpec();
     recommended.imageMetadata = metadata("Qwen/Qwen3-32B", mi300x());
-    assertThat(ModelActivitiesImpl.expectsTemplates(recommended)).isTrue();
+    assertThat(ModelActivitiesImpl.expectsTemplates(recommended, recommended.imageMetadata)).isTrue();
 
     AIMModelSpec custom = new AIMModelSpec();
     custom.modelSources = List.of(Fixtures.source(MODEL_ID, SOURCE_URI, null));
-    assertThat(ModelActivitiesImpl.expectsTemplates(custom)).isTrue();
+    assertThat(ModelActivitiesImpl.expectsTemplates(custom, custom.imageMetadata)).isTrue();
 
     AIMModelSpec off = new AIMModelSpec();
     off.imageMetadata = metadata("Qwen/Qwen3-32B", mi300x());
     off.discovery = new AIMModelSpec.Discovery();
     off.discovery.createServiceTemplates = false;
-    assertThat(ModelActivitiesImpl.expectsTemplates(off)).isFalse();
+    assertThat(ModelActivitiesImpl.expectsTemplates(off, off.imageMetadata)).isFalse();
   }
 }

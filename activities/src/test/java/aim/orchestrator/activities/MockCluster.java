@@ -62,6 +62,9 @@ public final class MockCluster implements BeforeAllCallback, AfterAllCallback, B
     MOCK_WEB_SERVER_LOG.setLevel(Level.WARNING);
   }
 
+  /** Where a Pod's log is kept for {@code pods/log}: {@code <prefix><container>} (as in the dev API). */
+  public static final String POD_LOG_ANNOTATION = "sim.dev.aim/log.";
+
   private static List<CustomResourceDefinition> crds;
 
   private final boolean rfcMergePatch;
@@ -188,6 +191,38 @@ public final class MockCluster implements BeforeAllCallback, AfterAllCallback, B
    */
   static final class RfcMergePatchDispatcher extends KubernetesCrudDispatcher {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final java.util.regex.Pattern POD_LOG =
+        java.util.regex.Pattern.compile("/api/v1/namespaces/([^/]+)/pods/([^/?]+)/log(?:\\?(.*))?");
+
+    /**
+     * {@code pods/log}, which the CRUD mock lacks, answered as the dev API does: from the Pod's annotation
+     * {@code sim.dev.aim/log.<container>} ({@link #POD_LOG_ANNOTATION}).
+     */
+    @Override
+    public MockResponse handleGet(String path) {
+      var m = POD_LOG.matcher(path);
+      if (!m.matches()) {
+        return super.handleGet(path);
+      }
+      Map.Entry<?, String> pod = findResource(getKey("/api/v1/namespaces/" + m.group(1) + "/pods/" + m.group(2)));
+      if (pod == null) {
+        return new MockResponse().setResponseCode(404);
+      }
+      String container = "";
+      if (m.group(3) != null) {
+        for (String param : m.group(3).split("&")) {
+          if (param.startsWith("container=")) {
+            container = param.substring("container=".length());
+          }
+        }
+      }
+      try {
+        JsonNode annotations = MAPPER.readTree(pod.getValue()).path("metadata").path("annotations");
+        return new MockResponse().setResponseCode(200).setBody(annotations.path(POD_LOG_ANNOTATION + container).asText(""));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
 
     @Override
     public MockResponse handlePatch(RecordedRequest request) {

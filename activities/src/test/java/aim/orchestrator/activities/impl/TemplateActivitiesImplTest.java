@@ -147,9 +147,13 @@ class TemplateActivitiesImplTest {
 
       StageResult result = activities.discovery(ref(t));
 
-      assertThat(only(result))
-          .extracting(ComponentHealth::component, ComponentHealth::state, ComponentHealth::reason)
-          .containsExactly("Discovery", AIMStatus.Ready, "InlineModelSources");
+      assertThat(result.components()).as("no discovery Job to report on").isEmpty();
+      assertThat(result.conditions())
+          .singleElement()
+          .satisfies(c -> {
+            assertThat(c.type()).isEqualTo("Discovered");
+            assertThat(c.reason()).isEqualTo("InlineModelSources");
+          });
       Map<String, Object> fields = result.statusFields();
       assertThat(fields)
           .containsKeys(
@@ -217,18 +221,6 @@ class TemplateActivitiesImplTest {
               resources.writeStatus(
                   new StatusWrite(ref(t), 1, "Ready", List.of(), result.statusFields())))
           .isFalse();
-    }
-
-    @Test
-    void withoutInlineSourcesItAwaitsDiscovery() {
-      AIMServiceTemplate t = storedTemplate(Fixtures.gpus(1, "MI300X"));
-
-      StageResult result = activities.discovery(ref(t));
-
-      assertThat(only(result))
-          .extracting(ComponentHealth::state, ComponentHealth::reason)
-          .containsExactly(AIMStatus.Progressing, "AwaitingDiscovery");
-      assertThat(result.statusFields()).isEmpty();
     }
 
     @Test

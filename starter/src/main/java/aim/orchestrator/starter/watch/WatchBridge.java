@@ -83,6 +83,8 @@ public final class WatchBridge implements AutoCloseable {
         kubernetes.persistentVolumeClaims().inAnyNamespace().withLabel(Aim.LABEL_CACHE_NAME).inform(new OwnerHandler<>(), resync.toMillis()));
     informers.add(
         kubernetes.batch().v1().jobs().inAnyNamespace().withLabel(Aim.LABEL_CACHE_NAME).inform(new OwnerHandler<>(), resync.toMillis()));
+    informers.add(
+        kubernetes.batch().v1().jobs().inAnyNamespace().withLabel("app.kubernetes.io/name", "aim-discovery").inform(new OwnerHandler<>(), resync.toMillis()));
     log.info("watch bridge started: {} informers", informers.size());
     return this;
   }
@@ -144,7 +146,9 @@ public final class WatchBridge implements AutoCloseable {
         if (!owner.getApiVersion().startsWith(Aim.GROUP + "/") || Workflows.forKind(owner.getKind()) == null) {
           continue;
         }
-        ResourceRef ref = new ResourceRef(owner.getKind(), child.getMetadata().getNamespace(), owner.getName(), owner.getUid());
+        // A cluster-scoped owner (a cluster template's discovery Job in the operator namespace) has no namespace.
+        String namespace = AimKinds.namespaced(AimKinds.byKind(owner.getKind())) ? child.getMetadata().getNamespace() : null;
+        ResourceRef ref = new ResourceRef(owner.getKind(), namespace, owner.getName(), owner.getUid());
         signal(ref, new ResourceEvent(owner.getUid(), 0, false));
       }
     }

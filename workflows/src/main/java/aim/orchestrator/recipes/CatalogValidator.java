@@ -89,11 +89,13 @@ public final class CatalogValidator {
       if (!parsed(f, out)) {
         continue;
       }
-      schema(RECIPE_SCHEMA, f, out);
+      if (!schema(RECIPE_SCHEMA, f, out)) {
+        continue; // the other rules would only repeat what the schema says in other words
+      }
       String stem = f.source().stem();
       Optional<Recipe> recipe = catalog.recipes().stream().filter(r -> r.file().equals(stem)).findFirst();
       if (recipe.isEmpty()) {
-        continue; // too broken to read; the schema errors say why
+        continue;
       }
       check(catalog, recipe.get(), file, out);
       for (ServingConfig c : recipe.get().configs()) {

@@ -13,6 +13,7 @@ final class CatalogYaml {
                   .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER)
                   .enable(YAMLGenerator.Feature.MINIMIZE_QUOTES)
                   .enable(YAMLGenerator.Feature.ALWAYS_QUOTE_NUMBERS_AS_STRINGS)
+                  .disable(YAMLGenerator.Feature.SPLIT_LINES)
                   .build())
           .setSerializationInclusion(JsonInclude.Include.NON_NULL);
 

@@ -215,7 +215,7 @@ public final class SimulatedImages {
           d.precision = p.metadata().precision();
           d.metric = p.metadata().metric();
           d.profileId = p.id();
-          d.description = String.format("vLLM on %d× %s, %s, optimized for %s", p.metadata().gpuCount(), p.metadata().gpu(), p.metadata().precision(), p.metadata().metric());
+          d.description = String.format("vLLM on %dx %s, %s, optimized for %s", p.metadata().gpuCount(), p.metadata().gpu(), p.metadata().precision(), p.metadata().metric());
           out.add(d);
         });
     return out;

@@ -7,10 +7,10 @@ import java.util.Optional;
 
 /**
  * Seed 002's hardware selection guide as a calculation. The model's size class picks the precisions to try
- * (&lt;7B: fp16, bf16; 7–32B: bf16, fp16; 32–70B: bf16, fp8; &gt;70B: fp8, int8); for each GPU model the first
- * precision whose weights fit in the smallest power-of-two GPU count (tensor parallelism, at most 8) with
- * {@link #KV_HEADROOM} of the memory left for the KV cache and activations wins. The matching catalog recipe is
- * named when there is one.
+ * (&lt;7B: fp16, bf16; 7–32B: bf16, fp16; 32–70B: bf16, fp8; &gt;70B: fp8, int8). For each precision the GPU
+ * supports, the GPU count is the smallest power of two (tensor parallelism, at most 8) whose memory holds the
+ * weights with {@link #KV_HEADROOM} left for the KV cache and activations. The first precision that fits and has a
+ * catalog recipe wins; without such a recipe, the first that fits.
  */
 public final class Recommender {
   /** Share of GPU memory kept free of weights (KV cache, activations, graphs). */
@@ -107,6 +107,7 @@ public final class Recommender {
 
   private static Recommendation recommend(Catalog catalog, ModelCard model, Gpus.Gpu gpu) {
     String sizeClass = sizeClass(model.parametersB());
+    Recommendation first = null;
     Recommendation last = null;
     for (String precision : precisionsFor(sizeClass)) {
       if (precision.equals("fp8") && !gpu.fp8()) {
@@ -114,15 +115,28 @@ public final class Recommender {
       }
       double weights = weightsGb(model, precision);
       double required = weights / (1 - KV_HEADROOM);
+      Recommendation fit = null;
       for (int count : GPU_COUNTS) {
         double available = (double) count * gpu.vramGib();
         if (available >= required) {
-          return withRecipe(catalog, model, sizeClass, gpu, count, precision, weights, required, available);
+          fit = withRecipe(catalog, model, sizeClass, gpu, count, precision, weights, required, available);
+          break;
         }
       }
-      last = new Recommendation(model.modelId(), sizeClass, gpu.model(), preferred(sizeClass, gpu.model()), false, 8, precision,
-          round(weights), round(required), 8.0 * gpu.vramGib(), Optional.empty(), Optional.empty(),
-          String.format("%s weights need %.0f GiB with headroom; 8 × %s have %d GiB", precision, required, gpu.model(), 8 * gpu.vramGib()));
+      if (fit != null && fit.recipeId().isPresent()) {
+        return fit; // the guide allows several precisions: take the first the catalog has a recipe for
+      }
+      if (fit != null && first == null) {
+        first = fit;
+      }
+      if (fit == null) {
+        last = new Recommendation(model.modelId(), sizeClass, gpu.model(), preferred(sizeClass, gpu.model()), false, 8, precision,
+            round(weights), round(required), 8.0 * gpu.vramGib(), Optional.empty(), Optional.empty(),
+            String.format("%s weights need %.0f GiB with headroom; 8 × %s have %d GiB", precision, required, gpu.model(), 8 * gpu.vramGib()));
+      }
+    }
+    if (first != null) {
+      return first;
     }
     if (last == null) {
       last = new Recommendation(model.modelId(), sizeClass, gpu.model(), false, false, 0, "-", 0, 0, 0, Optional.empty(), Optional.empty(),

@@ -19,9 +19,10 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code aim recipes fetch-model-cards}: parameter count, licence and gating from Hugging Face. */
 @Command(name = "fetch-model-cards", mixinStandardHelpOptions = true, description = {
-    "Read parameter count, licence and gating of every model from the Hugging Face API (GET {endpoint}/api/models/{id};",
-    "HF_TOKEN is sent as a bearer token when set). With --models-dir the model files there are updated in place;",
-    "without it the catalog's models are only compared and printed. Exit code 1 when a model could not be fetched."})
+    "Fetch parameter count, licence and gating of every model from Hugging Face.",
+    "GET {endpoint}/api/models/{id}; HF_TOKEN is sent as a bearer token when set. With --models-dir the model files",
+    "there are updated in place; without it the catalog's models are only compared and printed. Exit code 1 when a",
+    "model could not be fetched."})
 final class FetchModelCardsCommand implements Callable<Integer> {
   @ParentCommand RecipesCommand parent;
 

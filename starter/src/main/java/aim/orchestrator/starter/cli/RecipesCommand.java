@@ -1,6 +1,8 @@
 package aim.orchestrator.starter.cli;
 
 import aim.orchestrator.recipes.Catalog;
+import aim.orchestrator.recipes.Engine;
+import aim.orchestrator.recipes.EngineFlags;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.PrintWriter;
@@ -21,6 +23,7 @@ import picocli.CommandLine.Spec;
 @Command(
     name = "recipes",
     mixinStandardHelpOptions = true,
+    versionProvider = RecipesCommand.Version.class,
     description = "Validate, list and query the AIM recipe catalog.",
     subcommands = {
       ValidateCommand.class,
@@ -78,6 +81,7 @@ public final class RecipesCommand implements Runnable {
   /** Runs {@code aim recipes <args>} and returns the exit code. */
   public static int execute(String[] args, PrintWriter out, PrintWriter err, Context context) {
     CommandLine cli = new CommandLine(new RecipesCommand(context));
+    cli.setCommandName("aim recipes");
     cli.setOut(out);
     cli.setErr(err);
     cli.setCaseInsensitiveEnumValuesAllowed(true);
@@ -112,6 +116,18 @@ public final class RecipesCommand implements Runnable {
       out.println(JSON.writeValueAsString(value));
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
+    }
+  }
+
+  /** {@code --version}: the build and the engine versions the flag lists describe. */
+  static final class Version implements CommandLine.IVersionProvider {
+    @Override
+    public String[] getVersion() {
+      String build = RecipesCommand.class.getPackage().getImplementationVersion();
+      return new String[] {
+        "aim recipes " + (build == null ? "(development build)" : build),
+        "engine flags: vLLM " + EngineFlags.VERSIONS.get(Engine.VLLM) + ", SGLang " + EngineFlags.VERSIONS.get(Engine.SGLANG)
+      };
     }
   }
 

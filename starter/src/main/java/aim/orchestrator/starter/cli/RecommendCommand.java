@@ -15,8 +15,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code aim recipes recommend}: seed 002's hardware selection guide for one model. */
 @Command(name = "recommend", mixinStandardHelpOptions = true, description = {
-    "Recommend GPU count and precision for a model from its parameter count, the precision's bytes per parameter and",
-    "the GPU's memory (30% kept for the KV cache), and name the matching recipe."})
+    "Recommend GPU count and precision for a model.",
+    "From seed 002's guide, the model's parameter count, the precision's bytes per parameter and the GPU's memory",
+    "(30% kept for the KV cache); names the matching catalog recipe and profile."})
 final class RecommendCommand implements Callable<Integer> {
   @ParentCommand RecipesCommand parent;
 

@@ -11,8 +11,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code aim recipes select}: the AIM container's profile selection over the catalog, with every rejection. */
 @Command(name = "select", mixinStandardHelpOptions = true, description = {
-    "Select a profile the way the AIM container does (engine, metric, model, GPU, GPU count, precision; then precision",
-    "and type rank) and say why every other profile was rejected. Exit code 1 when nothing is compatible."})
+    "Select a profile the way the AIM container does, and say why every other one was rejected.",
+    "Checks in AIM's order: engine, metric, model, GPU, GPU count, precision; manual-only profiles are dropped; the",
+    "compatible ones are ranked by precision, then type. Exit code 1 when nothing is compatible."})
 final class SelectCommand implements Callable<Integer> {
   @ParentCommand RecipesCommand parent;
   @Mixin SelectionOptions options;

@@ -16,8 +16,9 @@ import picocli.CommandLine.ParentCommand;
 
 /** {@code aim recipes command}: the exact serve command of the profile {@code select} chooses. */
 @Command(name = "command", mixinStandardHelpOptions = true, description = {
-    "Print the exact serve command of the selected profile (vLLM: python -m vllm.entrypoints.openai.api_server ...;",
-    "SGLang: python -m sglang.launch_server ...). Exit code 1 when nothing is compatible."})
+    "Print the exact serve command of the profile select chooses.",
+    "vLLM: python -m vllm.entrypoints.openai.api_server ...; SGLang: python -m sglang.launch_server .... With",
+    "--output json also the profile's environment variables. Exit code 1 when nothing is compatible."})
 final class ServeCommandCommand implements Callable<Integer> {
   @ParentCommand RecipesCommand parent;
   @Mixin SelectionOptions options;

@@ -22,9 +22,11 @@ import picocli.CommandLine.ParentCommand;
     name = "validate",
     mixinStandardHelpOptions = true,
     description = {
-      "Validate recipes: schema, recipe id = file name, model exists and ids agree, a serving configuration enabled,",
-      "tensor parallelism = GPU count, --dtype matches the precision, the GPU supports it, every flag is the engine's,",
-      "the weights fit. Without options: the whole catalog, models included."
+      "Validate recipes against the catalog's rules.",
+      "Schema, recipe id = file name, model exists and ids agree, a serving configuration enabled, tensor parallelism =",
+      "GPU count, --dtype matches the precision, the GPU supports it, every flag is the engine's, the weights fit.",
+      "Without options: the whole catalog, models included; --recipe / --recipes-dir: those recipes against the",
+      "catalog's models."
     })
 final class ValidateCommand implements Callable<Integer> {
   @ParentCommand RecipesCommand parent;

@@ -12,7 +12,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 
 /** {@code aim recipes validate-models}: model files (schema, ids, image name, duplicates). */
-@Command(name = "validate-models", mixinStandardHelpOptions = true, description = "Validate model files: schema, model_id = huggingface_id, image name, no duplicates.")
+@Command(name = "validate-models", mixinStandardHelpOptions = true, description = {"Validate model files.", "Schema, model_id = huggingface_id, image name, no duplicate model ids."})
 final class ValidateModelsCommand implements Callable<Integer> {
   @ParentCommand RecipesCommand parent;
 

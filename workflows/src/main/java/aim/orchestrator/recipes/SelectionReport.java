@@ -11,6 +11,14 @@ public final class SelectionReport {
 
   /** The query, the chosen profile and one line per rejected profile with its reason. */
   public static String text(ProfileSelection s) {
+    return text(s, true);
+  }
+
+  /**
+   * Like {@link #text(ProfileSelection)}; with {@code otherModels} false, profiles of other models are counted
+   * instead of listed.
+   */
+  public static String text(ProfileSelection s, boolean otherModels) {
     ProfileQuery q = s.query();
     StringBuilder b = new StringBuilder();
     b.append(String.format("query: model=%s gpu=%s gpus=%d precision=%s metric=%s engine=%s%s%n",
@@ -23,9 +31,17 @@ public final class SelectionReport {
       b.append("chosen: none (no compatible profile)\n");
     }
     b.append("rejected: ").append(s.rejected().size()).append('\n');
+    int hidden = 0;
     for (Rejection r : s.rejected()) {
+      if (!otherModels && (q.aimId() == null || !q.aimId().equalsIgnoreCase(r.profile().aimId()))) {
+        hidden++;
+        continue;
+      }
       b.append("  ").append(r.profile().aimId()).append(' ').append(r.profile().id()).append(" (").append(r.profile().origin()).append("): ")
           .append(r.reason().label()).append(" - ").append(r.detail()).append('\n');
+    }
+    if (hidden > 0) {
+      b.append("  ... and ").append(hidden).append(" profile(s) of other models\n");
     }
     return b.toString();
   }

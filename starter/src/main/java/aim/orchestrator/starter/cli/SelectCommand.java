@@ -18,6 +18,9 @@ final class SelectCommand implements Callable<Integer> {
   @ParentCommand RecipesCommand parent;
   @Mixin SelectionOptions options;
 
+  @picocli.CommandLine.Option(names = "--all", description = "Also list the rejected profiles of other models (text output; JSON always has them).")
+  boolean all;
+
   @Override
   public Integer call() {
     Catalog catalog = parent.catalog();
@@ -26,7 +29,7 @@ final class SelectCommand implements Callable<Integer> {
     if (parent.json()) {
       parent.printJson(out, SelectionReport.json(s));
     } else {
-      out.print(SelectionReport.text(s));
+      out.print(SelectionReport.text(s, all));
     }
     return s.chosen().isPresent() ? 0 : 1;
   }

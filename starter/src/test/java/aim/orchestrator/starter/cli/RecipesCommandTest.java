@@ -118,7 +118,11 @@ class RecipesCommandTest {
     assertThat(r.out())
         .contains("chosen: vllm-mi300x-bf16-tp4-latency (qwen3-32b-mi300x-bf16 vllm_serve.\"4_gpu\")")
         .contains("Qwen/Qwen3-32B vllm-mi300x-bf16-tp1-latency (qwen3-32b-mi300x-bf16 vllm_serve.\"1_gpu\"): gpu count mismatch - 1 GPUs, requested 4")
-        .contains("Qwen/Qwen3-32B sglang-mi300x-bf16-tp2-latency (qwen3-32b-mi300x-bf16 sglang_serve.\"2_gpu\"): engine mismatch");
+        .contains("Qwen/Qwen3-32B sglang-mi300x-bf16-tp2-latency (qwen3-32b-mi300x-bf16 sglang_serve.\"2_gpu\"): engine mismatch")
+        .contains("... and 64 profile(s) of other models")
+        .doesNotContain("deepseek-ai/DeepSeek-R1-0528 vllm-mi300x-fp8-tp8-latency");
+    assertThat(run("select", "--model", "qwen3-32b", "--gpu", "MI300X", "--gpus", "4", "--precision", "bf16", "--all").out())
+        .contains("deepseek-ai/DeepSeek-R1-0528 vllm-mi300x-fp8-tp8-latency").doesNotContain("other models");
 
     JsonNode json = run("select", "--model", "Qwen/Qwen3-32B", "--gpu", "mi300x", "--engine", "sglang", "--gpus", "2", "--output", "json").json();
     assertThat(json.get("chosen").get("profile_id").asText()).isEqualTo("sglang-mi300x-bf16-tp2-latency");

@@ -1,14 +1,21 @@
 package aim.orchestrator.starter;
 
+import aim.orchestrator.starter.cli.AimCli;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
-/** Starts workflows: the Kubernetes watch bridge now; the REST API, schedules and CLI follow. */
+/**
+ * Starts workflows: the Kubernetes watch bridge; the REST API and schedules follow. {@code recipes ...} runs the
+ * {@code aim recipes} command line instead, without starting Spring.
+ */
 @SpringBootApplication
 @ConfigurationPropertiesScan
 public class StarterApplication {
   public static void main(String[] args) {
+    if (AimCli.handles(args)) {
+      System.exit(AimCli.run(args));
+    }
     SpringApplication.run(StarterApplication.class, args);
   }
 }

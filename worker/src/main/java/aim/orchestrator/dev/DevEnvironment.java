@@ -26,6 +26,8 @@ public final class DevEnvironment implements AutoCloseable {
   private final KubernetesClient client;
   private final ClusterSimulator simulator;
   private final aim.orchestrator.dev.sim.DevModelHub hub;
+  private final aim.orchestrator.dev.sim.DevRegistry registry;
+  private final aim.orchestrator.recipes.SimulatedImages images;
   private Path volumes;
   private boolean ownsVolumes;
 
@@ -35,13 +37,17 @@ public final class DevEnvironment implements AutoCloseable {
       DevKubernetesApi kubernetes,
       KubernetesClient client,
       ClusterSimulator simulator,
-      aim.orchestrator.dev.sim.DevModelHub hub) {
+      aim.orchestrator.dev.sim.DevModelHub hub,
+      aim.orchestrator.dev.sim.DevRegistry registry,
+      aim.orchestrator.recipes.SimulatedImages images) {
     this.temporal = temporal;
     this.temporalPort = temporalPort;
     this.kubernetes = kubernetes;
     this.client = client;
     this.simulator = simulator;
     this.hub = hub;
+    this.registry = registry;
+    this.images = images;
   }
 
   /**
@@ -71,15 +77,61 @@ public final class DevEnvironment implements AutoCloseable {
     KubernetesClient client = api.newClient();
     aim.orchestrator.dev.sim.DevModelHub hub = aim.orchestrator.dev.sim.DevModelHub.start(0);
     var downloads = new aim.orchestrator.dev.sim.ModelDownloadRunner(client, hub, volumes);
+    aim.orchestrator.recipes.SimulatedImages images = simulatedImages();
+    aim.orchestrator.dev.sim.DevRegistry registry = aim.orchestrator.dev.sim.DevRegistry.start(0);
+    for (var image : images.images()) {
+      publish(registry, image);
+    }
+    var discovery = new aim.orchestrator.dev.sim.DiscoveryRunner(images);
     ClusterSimulator simulator =
         ClusterSimulator.start(
             client,
             simulatorOptions,
-            job -> aim.orchestrator.dev.sim.ModelDownloadRunner.isDownloadJob(job) ? downloads : null);
+            job -> aim.orchestrator.dev.sim.ModelDownloadRunner.isDownloadJob(job)
+                ? downloads
+                : aim.orchestrator.dev.sim.DiscoveryRunner.isDiscoveryJob(job) ? discovery : null);
     log.info("[dev] download Jobs write to {} (dev/test only)", volumes);
-    DevEnvironment env = new DevEnvironment(temporal, port, api, client, simulator, hub);
+    log.info("[dev] {} simulated AIM images answer discovery Jobs and registry reads: {}", images.images().size(), registry.images());
+    DevEnvironment env = new DevEnvironment(temporal, port, api, client, simulator, hub, registry, images);
     env.volumes = volumes;
     return env;
+  }
+
+  /** System property naming a folder of extra simulated-image descriptors (docs/simulated-images.md). */
+  public static final String EXTRA_IMAGES_PROPERTY = "aim.dev.images";
+
+  /** The catalog's images plus any descriptors in the folder {@value #EXTRA_IMAGES_PROPERTY} names. */
+  static aim.orchestrator.recipes.SimulatedImages simulatedImages() {
+    var builtIn = aim.orchestrator.recipes.SimulatedImages.builtIn();
+    String extra = System.getProperty(EXTRA_IMAGES_PROPERTY, "");
+    if (extra.isBlank()) {
+      return builtIn;
+    }
+    var more = aim.orchestrator.recipes.SimulatedImages.load(Path.of(extra));
+    var all = new java.util.ArrayList<>(more.images());
+    all.addAll(builtIn.images());
+    return aim.orchestrator.recipes.SimulatedImages.of(all);
+  }
+
+  /** Publishes a simulated image's labels in the dev registry under its repository path and tag. */
+  static void publish(aim.orchestrator.dev.sim.DevRegistry registry, aim.orchestrator.recipes.SimulatedImage image) {
+    String repository = aim.orchestrator.naming.ImageReference.parse(image.image()).repository();
+    String last = image.image().substring(image.image().lastIndexOf('/') + 1);
+    String tag = !last.contains("@") && last.contains(":") ? last.substring(last.indexOf(':') + 1) : "latest";
+    if (!repository.contains("/")) {
+      repository = "library/" + repository;
+    }
+    registry.publish(repository, tag, image.labels());
+  }
+
+  /** The dev registry holding the simulated images (dev/test only). */
+  public aim.orchestrator.dev.sim.DevRegistry registry() {
+    return registry;
+  }
+
+  /** The simulated AIM images the dev cluster knows. */
+  public aim.orchestrator.recipes.SimulatedImages images() {
+    return images;
   }
 
   public String temporalTarget() {
@@ -121,6 +173,7 @@ public final class DevEnvironment implements AutoCloseable {
   public void close() {
     simulator.close();
     hub.close();
+    registry.close();
     if (ownsVolumes) {
       try (var files = java.nio.file.Files.walk(volumes)) {
         files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

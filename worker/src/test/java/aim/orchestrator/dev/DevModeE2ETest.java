@@ -159,6 +159,54 @@ class DevModeE2ETest {
     assertThat(client.persistentVolumeClaims().inNamespace("e2e-crash").list().getItems()).hasSize(1);
   }
 
+  /**
+   * The catalog pack's AIMClusterModel alone yields templates (one per recommended deployment), each discovers
+   * through a discovery Job that the simulator answers like the real image, the MI300X ones become Ready (the dev
+   * cluster has MI300X nodes; the others are NotAvailable), and a service naming only the model reaches Running.
+   */
+  @Test
+  void aCatalogModelGetsDiscoveredTemplatesAndServesByName(@TempDir Path dir) throws IOException {
+    Files.copy(Path.of("..", "k8s", "catalog", "pack", "smollm2-135m.yaml"), dir.resolve("10-model.yaml"));
+    Files.writeString(
+        dir.resolve("20-service.yaml"),
+        """
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMService
+        metadata:
+          name: smol
+          namespace: e2e-catalog
+        spec:
+          model:
+            name: smollm2-135m
+        """);
+    Samples.apply(client, dir);
+
+    awaitStatus("e2e-catalog", "smol", "Running", Duration.ofSeconds(120));
+    var templates = client.resources(aim.orchestrator.model.AIMClusterServiceTemplate.class).list().getItems().stream()
+        .filter(t -> "smollm2-135m".equals(t.getSpec().modelName))
+        .toList();
+    assertThat(templates).hasSize(6);
+    assertThat(templates)
+        .allSatisfy(t -> assertThat(t.getMetadata().getLabels()).containsEntry("aim.eai.amd.com/origin", "auto-generated"));
+    var mi300x = templates.stream().filter(t -> "MI300X".equals(t.getSpec().hardware.gpu.model)).toList();
+    assertThat(mi300x).hasSize(3).allSatisfy(t -> {
+      assertThat(t.getStatus().status).isEqualTo(aim.orchestrator.model.ResourceStatusValue.Ready);
+      assertThat(Conditions.find(t.getStatus().conditions, "Discovered").getReason()).isEqualTo("DiscoveryComplete");
+      assertThat(t.getStatus().modelSources.get(0).modelId).isEqualTo("HuggingFaceTB/SmolLM2-135M");
+      assertThat(t.getStatus().profile.metadata.engine).isEqualTo("vllm");
+    });
+    assertThat(templates.stream().filter(t -> !"MI300X".equals(t.getSpec().hardware.gpu.model)))
+        .allSatisfy(t -> assertThat(t.getStatus().status).isEqualTo(aim.orchestrator.model.ResourceStatusValue.NotAvailable));
+    // The discovery Jobs of cluster templates ran in the operator namespace.
+    assertThat(client.batch().v1().jobs().inNamespace("aim-system").withLabel("app.kubernetes.io/name", "aim-discovery").list().getItems())
+        .isNotEmpty();
+    AIMService svc = service("e2e-catalog", "smol");
+    assertThat(mi300x.stream().map(t -> t.getMetadata().getName())).contains(svc.getStatus().resolvedTemplate.name);
+    var model = client.resources(aim.orchestrator.model.AIMClusterModel.class).withName("smollm2-135m").get();
+    assertThat(model.getStatus().status).isEqualTo(aim.orchestrator.model.ResourceStatusValue.Ready);
+    assertThat(Conditions.find(model.getStatus().conditions, "ClusterServiceTemplatesReady").getReason()).isEqualTo("SomeTemplatesReady");
+  }
+
   @Test
   void serviceNamingAMissingModelFailsAndCreatesNothing(@TempDir Path dir) throws IOException {
     Files.writeString(

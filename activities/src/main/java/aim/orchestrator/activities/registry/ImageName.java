@@ -5,7 +5,7 @@ package aim.orchestrator.activities.registry;
  *
  * @param registry canonical registry host ({@code docker.io} when the reference names none)
  * @param repository repository path; Docker Hub's official images get their {@code library/} prefix
- * @param reference tag or digest ({@code latest} when the reference has neither)
+ * @param reference the digest, else the tag ({@code latest} when the reference has neither)
  */
 public record ImageName(String registry, String repository, String reference) {
 
@@ -31,15 +31,19 @@ public record ImageName(String registry, String repository, String reference) {
     }
     String reference = "latest";
     int at = s.indexOf('@');
+    String digest = null;
     if (at >= 0) {
-      reference = s.substring(at + 1);
+      digest = s.substring(at + 1);
       s = s.substring(0, at);
-    } else {
-      int colon = s.lastIndexOf(':');
-      if (colon > s.lastIndexOf('/')) {
-        reference = s.substring(colon + 1);
-        s = s.substring(0, colon);
-      }
+    }
+    int colon = s.lastIndexOf(':');
+    if (colon > s.lastIndexOf('/')) {
+      reference = s.substring(colon + 1);
+      s = s.substring(0, colon);
+    }
+    // A digest pins the image; a tag written before it is only decoration.
+    if (digest != null) {
+      reference = digest;
     }
     if (s.isEmpty() || reference.isEmpty() || s.startsWith("/") || s.endsWith("/") || s.contains("//")) {
       throw new RegistryException(RegistryException.Reason.INVALID, "invalid image reference \"" + image + "\"");

@@ -5,41 +5,15 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 class KeychainTest {
-  static String b64(String s) {
-    return Base64.getEncoder().encodeToString(s.getBytes(StandardCharsets.UTF_8));
-  }
-
-  /** A {@code kubernetes.io/dockerconfigjson} secret, as {@code kubectl create secret docker-registry} writes it. */
-  public static Secret dockerConfigJson(String name, String registry, String user, String password) {
-    String json =
-        "{\"auths\":{\"" + registry + "\":{\"username\":\"" + user + "\",\"password\":\"" + password + "\",\"auth\":\""
-            + b64(user + ":" + password) + "\"}}}";
-    return new SecretBuilder()
-        .withNewMetadata().withName(name).endMetadata()
-        .withType("kubernetes.io/dockerconfigjson")
-        .addToData(".dockerconfigjson", b64(json))
-        .build();
-  }
-
-  static Secret dockerCfg(String name, String json) {
-    return new SecretBuilder()
-        .withNewMetadata().withName(name).endMetadata()
-        .withType("kubernetes.io/dockercfg")
-        .addToData(".dockercfg", b64(json))
-        .build();
-  }
-
   @Test
   void readsDockerConfigJson() {
-    Keychain k = Keychain.fromSecrets(List.of(dockerConfigJson("hub", "ghcr.io", "robot", "s3cret")));
+    Keychain k = Keychain.fromSecrets(List.of(PullSecretFixtures.dockerConfigJson("hub", "ghcr.io", "robot", "s3cret")));
 
     assertThat(k.forRegistry("ghcr.io")).contains(new Credential("robot", "s3cret"));
     assertThat(k.forRegistry("quay.io")).isEmpty();
@@ -47,7 +21,7 @@ class KeychainTest {
 
   @Test
   void readsLegacyDockerCfgWithAnAuthField() {
-    Keychain k = Keychain.fromSecrets(List.of(dockerCfg("old", "{\"quay.io\":{\"auth\":\"" + b64("bot:pa:ss") + "\"}}")));
+    Keychain k = Keychain.fromSecrets(List.of(PullSecretFixtures.dockerCfg("old", "{\"quay.io\":{\"auth\":\"" + PullSecretFixtures.base64("bot:pa:ss") + "\"}}")));
 
     assertThat(k.forRegistry("quay.io")).contains(new Credential("bot", "pa:ss"));
   }
@@ -55,7 +29,7 @@ class KeychainTest {
   @ParameterizedTest
   @ValueSource(strings = {"https://index.docker.io/v1/", "index.docker.io", "registry-1.docker.io", "docker.io", "DOCKER.IO"})
   void dockerHubAliasesServeDockerIo(String key) {
-    Keychain k = Keychain.fromSecrets(List.of(dockerConfigJson("hub", key, "u", "p")));
+    Keychain k = Keychain.fromSecrets(List.of(PullSecretFixtures.dockerConfigJson("hub", key, "u", "p")));
 
     assertThat(k.forRegistry("docker.io")).isPresent();
     assertThat(k.forRegistry("index.docker.io")).isPresent();
@@ -63,7 +37,7 @@ class KeychainTest {
 
   @Test
   void hostsWithPortsAndSchemesMatch() {
-    Keychain k = Keychain.fromSecrets(List.of(dockerConfigJson("local", "http://127.0.0.1:5000/", "u", "p")));
+    Keychain k = Keychain.fromSecrets(List.of(PullSecretFixtures.dockerConfigJson("local", "http://127.0.0.1:5000/", "u", "p")));
 
     assertThat(k.forRegistry("127.0.0.1:5000")).isPresent();
     assertThat(k.forRegistry("127.0.0.1")).isEmpty();
@@ -73,14 +47,14 @@ class KeychainTest {
   void theFirstSecretWins() {
     Keychain k =
         Keychain.fromSecrets(
-            List.of(dockerConfigJson("a", "ghcr.io", "first", "1"), dockerConfigJson("b", "ghcr.io", "second", "2")));
+            List.of(PullSecretFixtures.dockerConfigJson("a", "ghcr.io", "first", "1"), PullSecretFixtures.dockerConfigJson("b", "ghcr.io", "second", "2")));
 
     assertThat(k.forRegistry("ghcr.io")).map(Credential::username).contains("first");
   }
 
   @Test
   void otherSecretsAreSkipped() {
-    Secret opaque = new SecretBuilder().withNewMetadata().withName("tls").endMetadata().addToData("tls.crt", b64("x")).build();
+    Secret opaque = new SecretBuilder().withNewMetadata().withName("tls").endMetadata().addToData("tls.crt", PullSecretFixtures.base64("x")).build();
 
     assertThat(Keychain.fromSecrets(List.of(opaque)).forRegistry("docker.io")).isEmpty();
   }
@@ -90,9 +64,9 @@ class KeychainTest {
     Secret broken =
         new SecretBuilder()
             .withNewMetadata().withName("broken").endMetadata()
-            .addToData(".dockerconfigjson", b64("{not json s3cret"))
+            .addToData(".dockerconfigjson", PullSecretFixtures.base64("{not json s3cret"))
             .build();
-    Secret badAuth = dockerCfg("bad-auth", "{\"quay.io\":{\"auth\":\"" + b64("no-colon-s3cret") + "\"}}");
+    Secret badAuth = PullSecretFixtures.dockerCfg("bad-auth", "{\"quay.io\":{\"auth\":\"" + PullSecretFixtures.base64("no-colon-s3cret") + "\"}}");
 
     assertThatThrownBy(() -> Keychain.fromSecrets(List.of(broken)))
         .hasMessage("image pull secret broken: .dockerconfigjson is not base64-encoded JSON");

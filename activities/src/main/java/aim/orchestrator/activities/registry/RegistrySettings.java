@@ -35,7 +35,7 @@ public record RegistrySettings(
   public static final URI DEFAULT_DOCKER_HUB_API = URI.create("https://hub.docker.com");
   public static final URI DEFAULT_GITHUB_API = URI.create("https://api.github.com");
   public static final String DEFAULT_OPERATOR_NAMESPACE = "aim-system";
-  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(20);
+  public static final Duration DEFAULT_TIMEOUT = Duration.ofSeconds(10);
 
   private static final Set<String> DOCKER_HUB_ALIASES = Set.of("docker.io", "index.docker.io", "registry-1.docker.io");
 

@@ -15,20 +15,20 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * A small HTTP server on loopback for APIs the tests fake (Docker Hub and GitHub listings, a token-auth front for
  * the registry). Handlers are set per path prefix; every request is recorded.
  */
-final class FakeHttpServer implements AutoCloseable {
+public final class FakeHttpServer implements AutoCloseable {
   /** A recorded request. */
-  record Request(String method, URI uri, String authorization) {}
+  public record Request(String method, URI uri, String authorization) {}
 
   /** Handles one exchange. */
   @FunctionalInterface
-  interface Handler {
+  public interface Handler {
     void handle(HttpExchange exchange) throws IOException;
   }
 
   private final HttpServer server;
-  final List<Request> requests = new CopyOnWriteArrayList<>();
+  public final List<Request> requests = new CopyOnWriteArrayList<>();
 
-  FakeHttpServer() {
+  public FakeHttpServer() {
     try {
       server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
     } catch (IOException e) {
@@ -37,7 +37,7 @@ final class FakeHttpServer implements AutoCloseable {
     server.start();
   }
 
-  FakeHttpServer on(String pathPrefix, Handler handler) {
+  public FakeHttpServer on(String pathPrefix, Handler handler) {
     server.createContext(
         pathPrefix,
         exchange -> {
@@ -55,11 +55,11 @@ final class FakeHttpServer implements AutoCloseable {
     return this;
   }
 
-  String baseUrl() {
+  public String baseUrl() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
   }
 
-  static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
+  public static void respond(HttpExchange exchange, int status, String contentType, String body) throws IOException {
     byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
     if (contentType != null) {
       exchange.getResponseHeaders().set("Content-Type", contentType);
@@ -70,7 +70,7 @@ final class FakeHttpServer implements AutoCloseable {
     }
   }
 
-  static void json(HttpExchange exchange, String body) throws IOException {
+  public static void json(HttpExchange exchange, String body) throws IOException {
     respond(exchange, 200, "application/json", body);
   }
 

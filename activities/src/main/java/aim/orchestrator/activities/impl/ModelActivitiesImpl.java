@@ -91,15 +91,11 @@ public class ModelActivitiesImpl implements ModelActivities {
                   null);
             }
             String secretNamespace = model instanceof AIMClusterModel ? operatorNamespace : model.getMetadata().getNamespace();
-            ComponentHealth failure = null;
-            try {
-              metadata = fromRegistry(ref, spec, secretNamespace);
-            } catch (MetadataFailure f) {
-              failure = f.health;
+            RegistryRead read = fromRegistry(ref, spec, secretNamespace);
+            if (read.failure() != null) {
+              return new StageResult(List.of(read.failure()), fields, null, null);
             }
-            if (failure != null) {
-              return new StageResult(List.of(failure), fields, null, null);
-            }
+            metadata = read.metadata();
           }
           fields.put("imageMetadata", metadata);
           boolean canonical = metadata.model != null && metadata.model.canonicalName != null;
@@ -116,14 +112,21 @@ public class ModelActivitiesImpl implements ModelActivities {
         });
   }
 
+  /** Metadata read from the registry, or the health that says why it could not be. */
+  private record RegistryRead(ImageMetadata metadata, ComponentHealth failure) {
+    static RegistryRead failed(ErrorCategory category, String reason, String message) {
+      return new RegistryRead(null, ComponentHealth.error(IMAGE_METADATA, category, reason, message, DependencyType.UPSTREAM));
+    }
+  }
+
   /**
    * Reads and parses the image's labels. Every referenced pull secret must exist first (the reference's
    * {@code SecretNotFound}, a missing upstream dependency that fails the model).
    */
-  private ImageMetadata fromRegistry(ResourceRef ref, AIMModelSpec spec, String secretNamespace) throws MetadataFailure {
+  private RegistryRead fromRegistry(ResourceRef ref, AIMModelSpec spec, String secretNamespace) {
     PullSecrets.Lookup secrets = PullSecrets.read(kube.client(), secretNamespace, spec.imagePullSecrets);
     if (!secrets.missing().isEmpty()) {
-      throw new MetadataFailure(
+      return RegistryRead.failed(
           ErrorCategory.MISSING_UPSTREAM,
           "SecretNotFound",
           "image pull secret " + String.join(", ", secrets.missing()) + " not found in namespace " + secretNamespace);
@@ -132,24 +135,13 @@ public class ModelActivitiesImpl implements ModelActivities {
       Map<String, String> labels = inspector.labels(spec.image, secrets.keychain());
       ImageMetadata metadata = ImageLabels.parse(labels);
       log.info("{}: read {} labels of {}", ref, labels.size(), spec.image);
-      return metadata;
+      return new RegistryRead(metadata, null);
     } catch (RegistryException e) {
       log.info("{}: cannot read the labels of {}: {}", ref, spec.image, e.getMessage());
-      throw new MetadataFailure(e.reason().category(), EXTRACTION_FAILED, e.getMessage());
+      return RegistryRead.failed(e.reason().category(), EXTRACTION_FAILED, e.getMessage());
     } catch (IllegalArgumentException e) {
       // Unreadable labels (InvalidImageLabelsException) or an unreadable pull secret: the inputs are wrong.
-      throw new MetadataFailure(ErrorCategory.INVALID_SPEC, EXTRACTION_FAILED, e.getMessage());
-    }
-  }
-
-  /** Why the metadata could not be read, as the component health to report. */
-  private static final class MetadataFailure extends Exception {
-    private static final long serialVersionUID = 1L;
-    final transient ComponentHealth health;
-
-    MetadataFailure(ErrorCategory category, String reason, String message) {
-      super(message, null, false, false);
-      this.health = ComponentHealth.error(IMAGE_METADATA, category, reason, message, DependencyType.UPSTREAM);
+      return RegistryRead.failed(ErrorCategory.INVALID_SPEC, EXTRACTION_FAILED, e.getMessage());
     }
   }
 

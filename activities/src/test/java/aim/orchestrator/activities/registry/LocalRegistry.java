@@ -46,7 +46,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  */
 public final class LocalRegistry implements BeforeAllCallback, AfterAllCallback {
-  public static final Path BINARY = Path.of("/usr/bin/docker-registry");
+  /** The registry binary; the system property {@code aim.test.docker-registry} points elsewhere. */
+  public static final Path BINARY = Path.of(System.getProperty("aim.test.docker-registry", "/usr/bin/docker-registry"));
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final String user;

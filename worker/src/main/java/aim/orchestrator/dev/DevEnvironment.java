@@ -124,6 +124,31 @@ public final class DevEnvironment implements AutoCloseable {
     registry.publish(repository, tag, image.labels());
   }
 
+  /**
+   * Registry settings for a worker of this environment: every registry a simulated image names (Docker Hub for the
+   * catalog's images) is mirrored to the dev registry.
+   */
+  public aim.orchestrator.activities.registry.RegistrySettings registrySettings() {
+    var settings = aim.orchestrator.activities.registry.RegistrySettings.defaults();
+    for (String host : registryHosts()) {
+      settings = settings.withMirror(host, registry.url());
+    }
+    return settings;
+  }
+
+  /** The registries the simulated images name, as the registry client keys them. */
+  public java.util.SortedSet<String> registryHosts() {
+    var hosts = new java.util.TreeSet<String>();
+    for (var image : images.images()) {
+      try {
+        hosts.add(aim.orchestrator.activities.registry.ImageName.parse(image.image()).registry());
+      } catch (aim.orchestrator.activities.registry.RegistryException e) {
+        log.warn("[dev] simulated image {} has an invalid reference: {}", image.image(), e.getMessage());
+      }
+    }
+    return hosts;
+  }
+
   /** The dev registry holding the simulated images (dev/test only). */
   public aim.orchestrator.dev.sim.DevRegistry registry() {
     return registry;

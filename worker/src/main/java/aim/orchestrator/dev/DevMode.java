@@ -53,16 +53,23 @@ public final class DevMode {
       closeables.add(0, starter::destroy);
     }
 
-    ConfigurableApplicationContext worker =
-        new SpringApplicationBuilder(WorkerApplication.class)
-            // Command-line arguments, so they win over application.yaml.
-            .run(
+    java.util.List<String> workerArgs =
+        new java.util.ArrayList<>(
+            java.util.List.of(
                 "--aim.worker.temporal-target=" + env.temporalTarget(),
                 "--aim.worker.kubeconfig=" + kubeconfig,
                 "--aim.worker.apply-mode=CREATE_OR_MERGE_PATCH",
                 // The Java test server cannot hand a dead worker's sticky queue to another worker.
                 "--aim.worker.sticky-execution=false",
-                "--server.port=" + Integer.getInteger("aim.dev.worker-port", 8090));
+                "--server.port=" + Integer.getInteger("aim.dev.worker-port", 8090)));
+    // Image labels of the simulated AIM images come from the dev registry.
+    for (String host : env.registryHosts()) {
+      workerArgs.add("--aim.worker.registry.mirrors[" + host + "]=" + env.registry().url());
+    }
+    ConfigurableApplicationContext worker =
+        new SpringApplicationBuilder(WorkerApplication.class)
+            // Command-line arguments, so they win over application.yaml.
+            .run(workerArgs.toArray(String[]::new));
     closeables.add(0, worker);
 
     Runtime.getRuntime()

@@ -2,11 +2,14 @@ package aim.orchestrator.worker;
 
 import aim.orchestrator.activities.impl.CacheActivitiesImpl;
 import aim.orchestrator.activities.impl.ModelActivitiesImpl;
+import aim.orchestrator.activities.impl.ModelSourceActivitiesImpl;
 import aim.orchestrator.activities.impl.ResourceActivitiesImpl;
 import aim.orchestrator.activities.impl.ServiceActivitiesImpl;
 import aim.orchestrator.activities.impl.TemplateActivitiesImpl;
 import aim.orchestrator.activities.kube.ApplyMode;
 import aim.orchestrator.activities.kube.Kube;
+import aim.orchestrator.activities.registry.RegistryClient;
+import aim.orchestrator.activities.registry.RegistrySettings;
 import aim.orchestrator.workflow.TaskQueues;
 import aim.orchestrator.workflow.Workflows;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -36,10 +39,17 @@ public final class AimWorkers {
     }
   }
 
-  /** Registers every workflow and activity on the factory's workers. */
+  /** Registers every workflow and activity on the factory's workers, with the default registry settings. */
   public static void register(
       WorkerFactory factory, KubernetesClient client, ApplyMode applyMode, Sizing sizing, Clock clock) {
+    register(factory, client, applyMode, sizing, clock, RegistrySettings.defaults());
+  }
+
+  /** Registers every workflow and activity on the factory's workers. */
+  public static void register(
+      WorkerFactory factory, KubernetesClient client, ApplyMode applyMode, Sizing sizing, Clock clock, RegistrySettings registrySettings) {
     Kube kube = new Kube(client, applyMode);
+    RegistryClient registry = new RegistryClient(registrySettings);
     var workflowWorker = factory.newWorker(TaskQueues.WORKFLOWS, options(sizing).setMaxConcurrentWorkflowTaskExecutionSize(sizing.workflowTasks()).build());
     workflowWorker.registerWorkflowImplementationTypes(Workflows.IMPLEMENTATIONS.toArray(Class<?>[]::new));
     var k8sWorker =
@@ -48,9 +58,10 @@ public final class AimWorkers {
     k8sWorker.registerActivitiesImplementations(
         new ResourceActivitiesImpl(kube, clock),
         new ServiceActivitiesImpl(kube),
-        new ModelActivitiesImpl(kube),
-        new TemplateActivitiesImpl(kube),
-        new CacheActivitiesImpl(kube));
+        new ModelActivitiesImpl(kube, registry, registrySettings.operatorNamespace()),
+        new TemplateActivitiesImpl(kube, clock, registrySettings.operatorNamespace(), TemplateActivitiesImpl.DISCOVERY_LIMIT),
+        new CacheActivitiesImpl(kube),
+        new ModelSourceActivitiesImpl(kube, registry, clock));
   }
 
   private static WorkerOptions.Builder options(Sizing sizing) {

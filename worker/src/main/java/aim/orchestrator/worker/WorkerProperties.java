@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param kubernetesActivities concurrent Kubernetes activities
  * @param stickyExecution false only against Temporal's Java test server
  * @param kubernetesMaxConcurrentRequests at most this many Kubernetes API requests in flight per worker process
+ * @param registry how container registries are reached ({@code aim.worker.registry.*})
  */
 @ConfigurationProperties("aim.worker")
 public record WorkerProperties(
@@ -25,4 +26,30 @@ public record WorkerProperties(
     @DefaultValue("50") int workflowTasks,
     @DefaultValue("20") int kubernetesActivities,
     @DefaultValue("true") boolean stickyExecution,
-    @DefaultValue("40") int kubernetesMaxConcurrentRequests) {}
+    @DefaultValue("40") int kubernetesMaxConcurrentRequests,
+    @DefaultValue Registry registry) {
+
+  /**
+   * Registry access under {@code aim.worker.registry}: image labels of AIMModels, listings of AIMClusterModelSources.
+   *
+   * @param insecure registry hosts ({@code host[:port]}) spoken to over plain HTTP; loopback always is
+   * @param mirrors registry host → base URL serving it, e.g. {@code aim.worker.registry.mirrors[docker.io]=http://mirror:5000}
+   * @param dockerHubApi base URL of the Docker Hub API (repository listings of wildcard filters)
+   * @param githubApi base URL of the GitHub API (container package listings of ghcr.io wildcard filters)
+   * @param operatorNamespace where pull secrets of cluster-scoped models and model sources live
+   * @param timeout connect and per-request timeout
+   */
+  public record Registry(
+      @DefaultValue java.util.Set<String> insecure,
+      @DefaultValue java.util.Map<String, String> mirrors,
+      @DefaultValue("https://hub.docker.com") java.net.URI dockerHubApi,
+      @DefaultValue("https://api.github.com") java.net.URI githubApi,
+      @DefaultValue("aim-system") String operatorNamespace,
+      @DefaultValue("10s") java.time.Duration timeout) {
+
+    public aim.orchestrator.activities.registry.RegistrySettings settings() {
+      return new aim.orchestrator.activities.registry.RegistrySettings(
+          insecure, mirrors, dockerHubApi, githubApi, operatorNamespace, timeout);
+    }
+  }
+}

@@ -49,7 +49,8 @@ class DevModeE2ETest {
     static Worker start() {
       KubernetesClient k = env.kubernetes().newClient();
       WorkerFactory f = WorkerFactory.newInstance(temporal);
-      AimWorkers.register(f, k, ApplyMode.CREATE_OR_MERGE_PATCH, new AimWorkers.Sizing(10, 10, false), Clock.systemUTC());
+      AimWorkers.register(
+          f, k, ApplyMode.CREATE_OR_MERGE_PATCH, new AimWorkers.Sizing(10, 10, false), Clock.systemUTC(), env.registrySettings());
       f.start();
       return new Worker(k, f);
     }
@@ -205,6 +206,42 @@ class DevModeE2ETest {
     var model = client.resources(aim.orchestrator.model.AIMClusterModel.class).withName("smollm2-135m").get();
     assertThat(model.getStatus().status).isEqualTo(aim.orchestrator.model.ResourceStatusValue.Ready);
     assertThat(Conditions.find(model.getStatus().conditions, "ClusterServiceTemplatesReady").getReason()).isEqualTo("SomeTemplatesReady");
+  }
+
+  /**
+   * A service by image only: its AIMModel is created under the reference's name, the model's metadata is read from
+   * the (dev) registry through the worker's registry client, the image's recommended deployments become namespaced
+   * templates that discover, and the service auto-selects one and reaches Running.
+   */
+  @Test
+  void aServiceByImageCreatesItsModelFromRegistryLabels(@TempDir Path dir) throws IOException {
+    // An image no other test applies a model for, so the service cannot find an existing model by image.
+    String image = "amdenterpriseai/aim-meta-llama-llama-3-1-8b-instruct:0.11.0";
+    Files.writeString(
+        dir.resolve("svc.yaml"),
+        """
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMService
+        metadata:
+          name: by-image
+          namespace: e2e-image
+        spec:
+          model:
+            image: %s
+        """.formatted(image));
+    Samples.apply(client, dir);
+
+    awaitStatus("e2e-image", "by-image", "Running", Duration.ofSeconds(120));
+    String modelName = aim.orchestrator.naming.DerivedNames.modelForImage(image);
+    AIMModel model = client.resources(AIMModel.class).inNamespace("e2e-image").withName(modelName).get();
+    assertThat(model.getSpec().imageMetadata).as("nothing inline: the labels came from the registry").isNull();
+    assertThat(model.getStatus().imageMetadata.model.canonicalName).isEqualTo("meta-llama/Llama-3.1-8B-Instruct");
+    assertThat(Conditions.find(model.getStatus().conditions, "ImageMetadataReady").getReason()).isEqualTo("ImageMetadataFound");
+    var templates = client.resources(aim.orchestrator.model.AIMServiceTemplate.class).inNamespace("e2e-image").list().getItems();
+    assertThat(templates).hasSize(model.getStatus().imageMetadata.model.recommendedDeployments.size()).hasSizeGreaterThan(1);
+    AIMService svc = service("e2e-image", "by-image");
+    assertThat(svc.getStatus().resolvedModel.name).isEqualTo(modelName);
+    assertThat(templates.stream().map(t -> t.getMetadata().getName())).contains(svc.getStatus().resolvedTemplate.name);
   }
 
   @Test

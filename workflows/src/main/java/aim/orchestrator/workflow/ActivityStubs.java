@@ -2,6 +2,7 @@ package aim.orchestrator.workflow;
 
 import aim.orchestrator.activity.CacheActivities;
 import aim.orchestrator.activity.ModelActivities;
+import aim.orchestrator.activity.ModelSourceActivities;
 import aim.orchestrator.activity.ResourceActivities;
 import aim.orchestrator.activity.ServiceActivities;
 import aim.orchestrator.activity.TemplateActivities;
@@ -35,6 +36,13 @@ public final class ActivityStubs {
           .setRetryOptions(KUBERNETES_RETRY)
           .build();
 
+  /** A model-source sync lists whole registries (a tag list per repository), so it may take minutes. */
+  static final ActivityOptions REGISTRY_SYNC =
+      ActivityOptions.newBuilder(KUBERNETES)
+          .setStartToCloseTimeout(Duration.ofMinutes(10))
+          .setScheduleToCloseTimeout(Duration.ofMinutes(30))
+          .build();
+
   private ActivityStubs() {}
 
   public static ResourceActivities resources() {
@@ -51,6 +59,10 @@ public final class ActivityStubs {
 
   public static TemplateActivities template() {
     return Workflow.newActivityStub(TemplateActivities.class, KUBERNETES);
+  }
+
+  public static ModelSourceActivities modelSources() {
+    return Workflow.newActivityStub(ModelSourceActivities.class, REGISTRY_SYNC);
   }
 
   public static CacheActivities cache() {

@@ -71,6 +71,16 @@ public abstract class ReconcilingWorkflow {
     return null;
   }
 
+  /**
+   * How long to wait for a signal before the next pass: after a steady pass (complete, everything Ready) the
+   * re-observe interval with jitter, else the current backoff. A kind whose passes have their own rhythm (a model
+   * source syncs every {@code spec.syncInterval}) overrides this; the default keeps the command sequence of every
+   * other workflow unchanged.
+   */
+  protected Duration nextWait(boolean steady, Duration backoff) {
+    return steady ? RESYNC.plusMillis(random.nextInt(10_000)) : backoff;
+  }
+
   /** Runs the loop until the resource is gone. */
   protected final void runLoop(ResourceRef input) {
     this.ref = input;
@@ -123,7 +133,7 @@ public abstract class ReconcilingWorkflow {
         boolean steady = pass(obs);
         backoff = steady ? MIN_BACKOFF : backoff;
         phase = "waiting";
-        Duration wait = steady ? RESYNC.plusMillis(random.nextInt(10_000)) : backoff;
+        Duration wait = nextWait(steady, backoff);
         if (!steady) {
           backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         }

@@ -6,13 +6,15 @@ import aim.orchestrator.workflow.cache.TemplateCacheWorkflow;
 import aim.orchestrator.workflow.cache.TemplateCacheWorkflowImpl;
 import aim.orchestrator.workflow.model.ModelWorkflow;
 import aim.orchestrator.workflow.model.ModelWorkflowImpl;
+import aim.orchestrator.workflow.modelsource.ModelSourceWorkflow;
+import aim.orchestrator.workflow.modelsource.ModelSourceWorkflowImpl;
 import aim.orchestrator.workflow.service.ServiceWorkflow;
 import aim.orchestrator.workflow.service.ServiceWorkflowImpl;
 import aim.orchestrator.workflow.template.TemplateWorkflow;
 import aim.orchestrator.workflow.template.TemplateWorkflowImpl;
 import java.util.List;
 
-/** Which workflow runs which AIM kind. Runtime configs and model sources have no workflow yet. */
+/** Which workflow runs which AIM kind. Runtime configs have no workflow. */
 public final class Workflows {
   /** Workflow implementation classes, for worker registration. */
   public static final List<Class<?>> IMPLEMENTATIONS =
@@ -21,7 +23,8 @@ public final class Workflows {
           ModelWorkflowImpl.class,
           TemplateWorkflowImpl.class,
           TemplateCacheWorkflowImpl.class,
-          ArtifactWorkflowImpl.class);
+          ArtifactWorkflowImpl.class,
+          ModelSourceWorkflowImpl.class);
 
   private Workflows() {}
 
@@ -33,6 +36,7 @@ public final class Workflows {
       case "AIMServiceTemplate", "AIMClusterServiceTemplate" -> TemplateWorkflow.class;
       case "AIMTemplateCache" -> TemplateCacheWorkflow.class;
       case "AIMArtifact" -> ArtifactWorkflow.class;
+      case "AIMClusterModelSource" -> ModelSourceWorkflow.class;
       default -> null;
     };
   }

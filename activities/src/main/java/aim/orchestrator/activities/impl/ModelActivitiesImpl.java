@@ -1,6 +1,10 @@
 package aim.orchestrator.activities.impl;
 
 import aim.orchestrator.activities.kube.Kube;
+import aim.orchestrator.activities.registry.ImageInspector;
+import aim.orchestrator.activities.registry.PullSecrets;
+import aim.orchestrator.activities.registry.RegistryException;
+import aim.orchestrator.activities.registry.RegistrySettings;
 import aim.orchestrator.activity.ModelActivities;
 import aim.orchestrator.activity.StageResult;
 import aim.orchestrator.model.AIMClusterModel;
@@ -11,27 +15,54 @@ import aim.orchestrator.model.AIMModelStatus;
 import aim.orchestrator.model.AIMServiceTemplate;
 import aim.orchestrator.model.AIMStatus;
 import aim.orchestrator.model.ImageMetadata;
+import aim.orchestrator.metadata.ImageLabels;
 import aim.orchestrator.model.ResourceStatusValue;
 import aim.orchestrator.status.ComponentHealth;
 import aim.orchestrator.status.DependencyType;
+import aim.orchestrator.status.ErrorCategory;
 import aim.orchestrator.workflow.ResourceRef;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** AIMModel and AIMClusterModel stages. */
+/**
+ * AIMModel and AIMClusterModel stages.
+ *
+ * <p>Image metadata comes from {@code spec.imageMetadata} when given, else from {@code status.imageMetadata} once
+ * read, else from the image's labels in its registry, read with the model's image pull secrets (from the model's
+ * namespace, or for cluster models from the operator namespace).
+ */
 public class ModelActivitiesImpl implements ModelActivities {
-  private final Kube kube;
+  private static final Logger log = LoggerFactory.getLogger(ModelActivitiesImpl.class);
+  private static final String IMAGE_METADATA = "ImageMetadata";
+  private static final String EXTRACTION_FAILED = "MetadataExtractionFailed";
 
+  private final Kube kube;
+  private final ImageInspector inspector;
+  private final String operatorNamespace;
+
+  /** Without registry access: models without inline metadata wait ({@code AwaitingMetadata}). */
   public ModelActivitiesImpl(Kube kube) {
+    this(kube, null, RegistrySettings.DEFAULT_OPERATOR_NAMESPACE);
+  }
+
+  /**
+   * @param inspector reads image labels from registries; null switches registry reads off
+   * @param operatorNamespace where the pull secrets of AIMClusterModels live
+   */
+  public ModelActivitiesImpl(Kube kube, ImageInspector inspector, String operatorNamespace) {
     this.kube = kube;
+    this.inspector = inspector;
+    this.operatorNamespace = operatorNamespace;
   }
 
   @Override
   public StageResult imageMetadata(ResourceRef ref) {
     return Kube.stage(
-        "ImageMetadata",
+        IMAGE_METADATA,
         DependencyType.UPSTREAM,
         () -> {
           HasMetadata model = kube.current(ref, HasMetadata.class);
@@ -46,24 +77,32 @@ public class ModelActivitiesImpl implements ModelActivities {
           }
           var metadata = spec.imageMetadata != null ? spec.imageMetadata : status == null ? null : status.imageMetadata;
           if (metadata == null) {
-            return new StageResult(
-                List.of(
-                    ComponentHealth.of(
-                        "ImageMetadata",
-                        AIMStatus.Progressing,
-                        "AwaitingMetadata",
-                        "Reading image labels from the registry is not available in this version; set spec.imageMetadata or discovery.extractMetadata: false",
-                        DependencyType.UPSTREAM)),
-                fields,
-                null,
-                null);
+            if (inspector == null) {
+              return new StageResult(
+                  List.of(
+                      ComponentHealth.of(
+                          IMAGE_METADATA,
+                          AIMStatus.Progressing,
+                          "AwaitingMetadata",
+                          "Registry reads are switched off in this worker; set spec.imageMetadata or discovery.extractMetadata: false",
+                          DependencyType.UPSTREAM)),
+                  fields,
+                  null,
+                  null);
+            }
+            String secretNamespace = model instanceof AIMClusterModel ? operatorNamespace : model.getMetadata().getNamespace();
+            RegistryRead read = fromRegistry(ref, spec, secretNamespace);
+            if (read.failure() != null) {
+              return new StageResult(List.of(read.failure()), fields, null, null);
+            }
+            metadata = read.metadata();
           }
           fields.put("imageMetadata", metadata);
           boolean canonical = metadata.model != null && metadata.model.canonicalName != null;
           return new StageResult(
               List.of(
                   ComponentHealth.ready(
-                      "ImageMetadata",
+                      IMAGE_METADATA,
                       canonical ? "ImageMetadataFound" : "ImageFound",
                       canonical ? "Model " + metadata.model.canonicalName : "Image " + spec.image,
                       DependencyType.UPSTREAM)),
@@ -71,6 +110,39 @@ public class ModelActivitiesImpl implements ModelActivities {
               null,
               null);
         });
+  }
+
+  /** Metadata read from the registry, or the health that says why it could not be. */
+  private record RegistryRead(ImageMetadata metadata, ComponentHealth failure) {
+    static RegistryRead failed(ErrorCategory category, String reason, String message) {
+      return new RegistryRead(null, ComponentHealth.error(IMAGE_METADATA, category, reason, message, DependencyType.UPSTREAM));
+    }
+  }
+
+  /**
+   * Reads and parses the image's labels. Every referenced pull secret must exist first (the reference's
+   * {@code SecretNotFound}, a missing upstream dependency that fails the model).
+   */
+  private RegistryRead fromRegistry(ResourceRef ref, AIMModelSpec spec, String secretNamespace) {
+    PullSecrets.Lookup secrets = PullSecrets.read(kube.client(), secretNamespace, spec.imagePullSecrets);
+    if (!secrets.missing().isEmpty()) {
+      return RegistryRead.failed(
+          ErrorCategory.MISSING_UPSTREAM,
+          "SecretNotFound",
+          "image pull secret " + String.join(", ", secrets.missing()) + " not found in namespace " + secretNamespace);
+    }
+    try {
+      Map<String, String> labels = inspector.labels(spec.image, secrets.keychain());
+      ImageMetadata metadata = ImageLabels.parse(labels);
+      log.info("{}: read {} labels of {}", ref, labels.size(), spec.image);
+      return new RegistryRead(metadata, null);
+    } catch (RegistryException e) {
+      log.info("{}: cannot read the labels of {}: {}", ref, spec.image, e.getMessage());
+      return RegistryRead.failed(e.reason().category(), EXTRACTION_FAILED, e.getMessage());
+    } catch (IllegalArgumentException e) {
+      // Unreadable labels (InvalidImageLabelsException) or an unreadable pull secret: the inputs are wrong.
+      return RegistryRead.failed(ErrorCategory.INVALID_SPEC, EXTRACTION_FAILED, e.getMessage());
+    }
   }
 
   @Override

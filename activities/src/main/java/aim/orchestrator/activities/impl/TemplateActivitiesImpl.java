@@ -46,9 +46,12 @@ public class TemplateActivitiesImpl implements TemplateActivities {
   private final String operatorNamespace;
   private final DiscoverySlots slots;
 
+  /** The reference's limit on discovery Jobs running at once across the installation. */
+  public static final int DISCOVERY_LIMIT = DiscoverySlots.DEFAULT_LIMIT;
+
   /** With the system clock, the operator namespace {@code aim-system} and the reference's limit of 10 Jobs. */
   public TemplateActivitiesImpl(Kube kube) {
-    this(kube, Clock.systemUTC(), "aim-system", DiscoverySlots.DEFAULT_LIMIT);
+    this(kube, Clock.systemUTC(), "aim-system", DISCOVERY_LIMIT);
   }
 
   /**

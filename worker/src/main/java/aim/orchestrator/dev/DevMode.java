@@ -1,6 +1,5 @@
 package aim.orchestrator.dev;
 
-import aim.orchestrator.dev.sim.SimulatorOptions;
 import aim.orchestrator.worker.WorkerApplication;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,13 +27,18 @@ public final class DevMode {
   public static void main(String[] args) {
     long t0 = System.nanoTime();
     Path root = Path.of(System.getProperty("aim.dev.root", ".")).toAbsolutePath().normalize();
-    int temporalPort = Integer.getInteger("aim.dev.temporal-port", 7233);
-    int kubePort = Integer.getInteger("aim.dev.kube-port", 6443);
+    DevOptions options = DevOptions.parse(args);
+    if (options == null) {
+      return;
+    }
+    if (options.images != null) {
+      System.setProperty(DevEnvironment.EXTRA_IMAGES_PROPERTY, options.images.toAbsolutePath().toString());
+    }
     Path kubeconfig = root.resolve(".aim/dev/kubeconfig");
     List<AutoCloseable> closeables = new ArrayList<>();
 
     DevEnvironment env =
-        DevEnvironment.start(temporalPort, kubePort, SimulatorOptions.defaults(), root.resolve(".aim/dev/volumes"));
+        DevEnvironment.start(options.temporalPort, options.kubePort, options.simulator(), root.resolve(".aim/dev/volumes"));
     closeables.add(env);
     env.writeKubeconfig(kubeconfig);
     System.out.printf("%n[dev] Temporal:   %s (Temporal CLI: temporal --address %s workflow describe --workflow-id AIMService/ml-team/qwen3-chat)%n", env.temporalTarget(), env.temporalTarget());

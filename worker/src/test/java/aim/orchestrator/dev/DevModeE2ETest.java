@@ -206,6 +206,13 @@ class DevModeE2ETest {
     var model = client.resources(aim.orchestrator.model.AIMClusterModel.class).withName("smollm2-135m").get();
     assertThat(model.getStatus().status).isEqualTo(aim.orchestrator.model.ResourceStatusValue.Ready);
     assertThat(Conditions.find(model.getStatus().conditions, "ClusterServiceTemplatesReady").getReason()).isEqualTo("SomeTemplatesReady");
+
+    // The templates belong to the model: deleting it garbage-collects them.
+    client.resources(aim.orchestrator.model.AIMClusterModel.class).withName("smollm2-135m").delete();
+    await()
+        .atMost(Duration.ofSeconds(30))
+        .until(() -> client.resources(aim.orchestrator.model.AIMClusterServiceTemplate.class).list().getItems().stream()
+            .noneMatch(t -> "smollm2-135m".equals(t.getSpec().modelName)));
   }
 
   /**

@@ -1,0 +1,35 @@
+package aim.orchestrator.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import aim.orchestrator.dev.sim.SimulatorOptions;
+import io.fabric8.kubernetes.api.model.Quantity;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+class DevOptionsTest {
+  @Test
+  void defaultsAreTheDocumentedOnes() {
+    DevOptions o = DevOptions.parse();
+    assertThat(o.temporalPort).isEqualTo(7233);
+    assertThat(o.kubePort).isEqualTo(6443);
+    assertThat(o.simulator()).isEqualTo(SimulatorOptions.defaults());
+  }
+
+  @Test
+  void theSimulatedClusterIsShapedByFlags() {
+    SimulatorOptions s =
+        DevOptions.parse("--gpu-nodes=4", "--gpu-model=MI355X", "--reaction-delay=50ms", "--gateway-port=-1", "--storage-capacity=500Gi")
+            .simulator();
+    assertThat(s.gpuNodes()).isEqualTo(4);
+    assertThat(s.gpuModel()).isEqualTo("MI355X");
+    assertThat(s.reactionDelay()).isEqualTo(Duration.ofMillis(50));
+    assertThat(s.gatewayPort()).isEqualTo(SimulatorOptions.GATEWAY_DISABLED);
+    assertThat(s.storageCapacity()).isEqualTo(new Quantity("500Gi"));
+  }
+
+  @Test
+  void helpExitsQuietly() {
+    assertThat(DevOptions.parse("--help")).isNull();
+  }
+}

@@ -44,7 +44,7 @@ public final class LegacyConverter {
   public static Conversion convert(List<SourceFile> files) {
     List<LegacyDocument> docs = new ArrayList<>();
     for (SourceFile file : files) {
-      List<JsonNode> nodes = ManifestYaml.read(file);
+      List<JsonNode> nodes = expandLists(ManifestYaml.read(file));
       for (int i = 0; i < nodes.size(); i++) {
         docs.add(new LegacyDocument(file.name(), i, nodes.get(i)));
       }
@@ -62,6 +62,19 @@ public final class LegacyConverter {
       findings.addAll(doc.findings);
     }
     return new Conversion(files.stream().map(SourceFile::name).toList(), converted, findings);
+  }
+
+  /** The items of a {@code v1 List} (what {@code kubectl get -o yaml} prints) count as documents of their own. */
+  private static List<JsonNode> expandLists(List<JsonNode> nodes) {
+    List<JsonNode> documents = new ArrayList<>();
+    for (JsonNode node : nodes) {
+      if (node.path("apiVersion").asText().equals("v1") && node.path("kind").asText().equals("List") && node.path("items").isArray()) {
+        node.path("items").forEach(documents::add);
+      } else {
+        documents.add(node);
+      }
+    }
+    return documents;
   }
 
   private static void convert(LegacyDocument doc, Batch batch) {

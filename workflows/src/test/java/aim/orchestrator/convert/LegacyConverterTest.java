@@ -335,6 +335,27 @@ class LegacyConverterTest {
   }
 
   @Test
+  void theItemsOfAListAreDocuments() {
+    Conversion c = convert("""
+        apiVersion: v1
+        kind: List
+        items:
+        - apiVersion: aim.silogen.ai/v1alpha1
+          kind: AIMClusterImage
+          metadata: {name: llama, uid: 3c1a, resourceVersion: "7"}
+          spec: {modelId: meta/llama-3-8b:1.1, image: registry.example.com/aim/llama:1.1}
+        - apiVersion: aim.silogen.ai/v1alpha1
+          kind: AIMService
+          metadata: {name: svc, namespace: ns}
+          spec: {aimModelId: meta/llama-3-8b:1.1, templateRef: t}
+        """);
+
+    assertThat(c.documents()).extracting(d -> d.document() + " " + d.kind() + " " + d.result().label())
+        .containsExactly("0 AIMClusterImage converted", "1 AIMService converted");
+    assertThat(only(c, "AIMService").path("spec").path("model").path("name").asText()).isEqualTo("llama");
+  }
+
+  @Test
   void documentsAreCountedPerFileSkippingEmptyOnes() {
     Conversion c = convert("---\n# nothing\n---\n" + CLUSTER_IMAGE + "---\n" + CLUSTER_IMAGE.replace("name: llama\n", "name: other\n"));
 

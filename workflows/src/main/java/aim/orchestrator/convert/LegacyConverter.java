@@ -178,7 +178,7 @@ public final class LegacyConverter {
         "spec.images.imagePullSecrets",
         "an AIMRuntimeConfig has no image pull secrets. "
             + (copies.isEmpty()
-                ? "No AIM object of namespace " + TemplateConverter.display(doc.namespace) + " is in this batch"
+                ? "No AIM object of namespace " + Values.displayNamespace(doc.namespace) + " is in this batch"
                 : "Copied to spec.imagePullSecrets of " + String.join(", ", copies) + " in this batch")
             + "; give " + names + " to the AIMServices, AIMServiceTemplates and AIMModels of the namespace created later");
   }

@@ -43,7 +43,8 @@ final class ModelConverter {
   /**
    * The AIMModel a namespaced template needs in its own namespace when its model is a cluster catalog entry: the new
    * API's namespaced templates name an AIMModel of their namespace. A copy of the entry's spec, with template
-   * discovery off so that the copy adds no templates next to the converted ones. Null when the entry has no image.
+   * discovery off so that the copy adds no templates next to the converted ones. Null when the entry cannot be
+   * copied (no image, or a spec this model cannot read).
    */
   static AIMModel namespaceCopy(Batch.ModelEntry entry, String namespace, Batch batch) {
     LegacyDocument source = entry.source();
@@ -57,7 +58,14 @@ final class ModelConverter {
       }
       spec = read.spec();
     } else {
-      spec = Values.JSON.convertValue(source.node.get("spec"), AIMModelSpec.class);
+      try {
+        spec = source.node.has("spec") ? Values.JSON.convertValue(source.node.get("spec"), AIMModelSpec.class) : null;
+      } catch (IllegalArgumentException e) {
+        spec = null; // fields this model does not know: the copy would not say the same
+      }
+      if (spec == null) {
+        return null;
+      }
     }
     if (spec.discovery == null) {
       spec.discovery = new AIMModelSpec.Discovery();

@@ -5,7 +5,6 @@ import aim.orchestrator.model.AIMRuntimeParameters;
 import aim.orchestrator.model.AIMService;
 import aim.orchestrator.model.AIMServiceSpec;
 import aim.orchestrator.model.AIMServiceSpec.AIMCachingMode;
-import com.fasterxml.jackson.databind.JsonNode;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 
 /**
@@ -22,8 +21,8 @@ final class ServiceConverter {
     AIMServiceSpec out = new AIMServiceSpec();
     out.model = new AIMServiceSpec.AIMServiceModel();
     Batch.ModelEntry entry = model(spec, out.model, namespace, doc, batch);
-    if (entry == null && out.model.name == null && out.model.image == null && out.model.custom == null) {
-      return null;
+    if (out.model.name == null && out.model.image == null && out.model.custom == null) {
+      return null; // reported by model()
     }
 
     String templateName = spec.text("templateRef");
@@ -96,6 +95,9 @@ final class ServiceConverter {
         model.name = object.has("ref") ? object.text("ref") : object.text("name");
         model.image = object.text("image");
         model.custom = Values.convert(object, "custom", AIMServiceSpec.AIMCustomModelSpec.class, "a custom model of the new API", doc);
+        if (model.name == null && model.image == null && model.custom == null) {
+          doc.lost(spec.path("model"), "names no model (ref, name, image or custom); nothing written");
+        }
       }
       return null;
     } else {
@@ -103,12 +105,16 @@ final class ServiceConverter {
       return null;
     }
     String modelId = spec.text(field);
+    if (modelId == null || modelId.isEmpty()) {
+      doc.lost(spec.path(field), "empty: the service names no model; nothing written");
+      return null;
+    }
     Batch.ModelEntry entry = ModelReferences.resolve(modelId, spec.path(field), namespace, doc, batch);
     if (entry == null) {
       model.name = Values.nameFromModelId(modelId);
       doc.lost(spec.path(field), ModelReferences.unresolved(modelId, false, batch)
           + ". model.name is " + model.name + ", a name derived from the id: create an AIMClusterModel (or an AIMModel in namespace "
-          + TemplateConverter.display(namespace) + ") of that name, or convert this file together with the model's catalog entry");
+          + Values.displayNamespace(namespace) + ") of that name, or convert this file together with the model's catalog entry");
       return null;
     }
     model.name = entry.name();

@@ -97,7 +97,7 @@ final class TemplateConverter {
     Batch.ModelEntry entry = ModelReferences.resolve(modelId, field, namespace, doc, batch);
     if (entry == null) {
       String derived = Values.nameFromModelId(modelId);
-      String create = namespace == null ? "an AIMClusterModel named " + derived : "an AIMModel named " + derived + " in namespace " + display(namespace);
+      String create = namespace == null ? "an AIMClusterModel named " + derived : "an AIMModel named " + derived + " in namespace " + Values.displayNamespace(namespace);
       doc.lost(field, ModelReferences.unresolved(modelId, namespace == null, batch)
           + ". modelName is " + derived + ", a name derived from the id: create " + create + ", or convert this file together with the model's catalog entry");
       return derived;
@@ -105,14 +105,15 @@ final class TemplateConverter {
     if (namespace == null || !entry.cluster()) {
       return entry.name();
     }
-    String copy = "AIMModel " + display(namespace) + "/" + entry.name();
+    String copy = "AIMModel " + Values.displayNamespace(namespace) + "/" + entry.name();
     if (!batch.firstNamespaceCopy(namespace, entry.name())) {
       doc.note(field, "modelName " + entry.name() + " is " + copy + ", the namespace copy of " + entry.describe() + " written with an earlier template of the batch");
       return entry.name();
     }
     AIMModel model = ModelConverter.namespaceCopy(entry, namespace, batch);
     if (model == null) {
-      doc.lost(field, "the new API's namespaced templates name an AIMModel of their own namespace, and " + entry.describe() + " has no image to copy");
+      doc.lost(field, "the new API's namespaced templates name an AIMModel of their own namespace, and " + entry.describe()
+          + " cannot be copied there (no image, or a spec the converter cannot read): create " + copy);
       return entry.name();
     }
     written.add(model);
@@ -140,9 +141,5 @@ final class TemplateConverter {
       doc.lost(spec.path("tensorParallelism"), "the new API has no tensor parallelism field: AIM profiles shard across all GPUs of a replica ("
           + (gpus == null ? "no GPU count is given" : "hardware.gpu.requests is " + gpus) + "); a profile with tensor parallelism " + tp + " needs that many GPUs per replica");
     }
-  }
-
-  static String display(String namespace) {
-    return namespace.isEmpty() ? "(default namespace)" : namespace;
   }
 }

@@ -208,6 +208,11 @@ final class Values {
     return new EnvVarBuilder().withName(envName).withValue(value).build();
   }
 
+  /** A namespace for messages; the empty one (not given) is kubectl's current namespace. */
+  static String displayNamespace(String namespace) {
+    return namespace.isEmpty() ? "(default namespace)" : namespace;
+  }
+
   /**
    * An object name derived from a legacy model id when the batch has no catalog entry for it: lower case, runs of other
    * characters as one dash, at most 63 characters ({@code meta/llama-3-8b:1.1+20240915} ⇒

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import aim.orchestrator.convert.ConvertedDocument.Result;
 import aim.orchestrator.testing.Golden;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,9 +61,5 @@ class SeedConversionGoldenTest {
     assertThat(conversion.notConverted()).isEmpty();
     assertThat(conversion.count(Result.CONVERTED)).isEqualTo(13);
     assertThat(conversion.complete()).isTrue();
-  }
-
-  static List<String> kinds(Conversion conversion) {
-    return conversion.manifests().stream().map(m -> m.path("kind").asText()).toList();
   }
 }

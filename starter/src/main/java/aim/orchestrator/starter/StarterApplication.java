@@ -6,8 +6,8 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * Starts workflows: the Kubernetes watch bridge; the REST API and schedules follow. {@code recipes ...} runs the
- * {@code aim recipes} command line instead, without starting Spring.
+ * Starts workflows: the Kubernetes watch bridge; the REST API and schedules follow. {@code recipes ...} and {@code
+ * convert ...} run the {@code aim recipes} and {@code aim convert} command lines instead, without starting Spring.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

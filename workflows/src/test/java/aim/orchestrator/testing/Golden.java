@@ -30,8 +30,12 @@ public final class Golden {
 
   /** Compares {@code manifest}, as YAML, with {@code golden/<scenario>.yaml}. */
   public static void check(String scenario, Object manifest) throws IOException {
-    String actual = YAML.writeValueAsString(YAML.convertValue(manifest, Object.class));
-    Path file = GOLDEN.resolve(scenario + ".yaml");
+    checkText(scenario + ".yaml", YAML.writeValueAsString(YAML.convertValue(manifest, Object.class)));
+  }
+
+  /** Compares {@code actual} with the file {@code golden/<file>} (a path with its extension) as it is. */
+  public static void checkText(String name, String actual) throws IOException {
+    Path file = GOLDEN.resolve(name);
     if (Boolean.getBoolean("aim.golden.update")) {
       Files.createDirectories(file.getParent());
       Files.writeString(file, actual);

@@ -221,9 +221,13 @@ public class ServiceActivitiesImpl implements ServiceActivities {
           Map.of(),
           ref,
           null);
+      // A model is NotAvailable only because none of its templates' GPUs is in the cluster: the model itself is
+      // usable, and the template stage names the precise reason (TemplateNotAvailable) instead of stopping here.
       case NotAvailable -> new StageResult(
-          List.of(ComponentHealth.of("Model", AIMStatus.NotAvailable, "ModelNotReady", name + " is NotAvailable", DependencyType.UPSTREAM)),
-          Map.of(),
+          List.of(
+              ComponentHealth.ready(
+                  "Model", "ModelResolved", name + " is resolved (NotAvailable: the cluster lacks its templates' GPUs)", DependencyType.UPSTREAM)),
+          Map.of("resolvedModel", ref),
           ref,
           null);
       default -> new StageResult(

@@ -162,6 +162,20 @@ class ServiceActivitiesImplTest {
     }
 
     @Test
+    void aNotAvailableModelIsResolvedSoTheTemplateStageCanNameTheMissingGpu() {
+      cluster.create(Fixtures.model(NS, "qwen3", IMAGE, ResourceStatusValue.NotAvailable));
+      AIMService svc = cluster.create(Fixtures.serviceForModel("qwen3"));
+
+      StageResult result = activities.resolveModel(ref(svc));
+
+      assertThat(only(result))
+          .extracting(ComponentHealth::state, ComponentHealth::reason)
+          .containsExactly(AIMStatus.Ready, "ModelResolved");
+      assertThat(only(result).message()).contains("NotAvailable");
+      assertThat(result.statusFields()).containsKey("resolvedModel");
+    }
+
+    @Test
     void aMissingModelIsAMissingUpstreamDependencyAndNothingIsCreated() {
       AIMService svc = cluster.create(Fixtures.serviceForModel("qwen3"));
 

@@ -46,7 +46,8 @@ final class DiscoverySlots {
   private final String namespace;
   private final int limit;
   private final Clock clock;
-  private final String identity = "aim-worker-" + UUID.randomUUID();
+  /** This worker process; each acquisition adds its own suffix, so two activities of one worker exclude each other too. */
+  private final String worker = "aim-worker-" + UUID.randomUUID();
 
   DiscoverySlots(KubernetesClient client, String operatorNamespace, int limit, Clock clock) {
     this.client = client;
@@ -109,8 +110,15 @@ final class DiscoverySlots {
     return false;
   }
 
-  /** Takes the Lease, or returns null when someone else holds it (or won the race for it). */
-  private Lease acquire() {
+  /**
+   * Takes the Lease for one acquisition, or returns null when anyone else holds it — another worker, or another
+   * activity of this worker (each acquisition has its own identity) — or won the race for it.
+   */
+  Lease acquire() {
+    return acquire(worker + "/" + UUID.randomUUID());
+  }
+
+  private Lease acquire(String identity) {
     var leases = client.leases().inNamespace(namespace);
     Lease current = leases.withName(LEASE_NAME).get();
     Instant now = clock.instant();
@@ -154,7 +162,7 @@ final class DiscoverySlots {
     }
   }
 
-  private void release(Lease held) {
+  void release(Lease held) {
     try {
       held.getSpec().setHolderIdentity(null);
       held.getSpec().setLeaseDurationSeconds(null);

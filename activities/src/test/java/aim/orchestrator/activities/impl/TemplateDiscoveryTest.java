@@ -303,6 +303,16 @@ class TemplateDiscoveryTest {
         .isNull();
   }
 
+  @Test
+  void twoActivitiesOfOneWorkerCannotHoldTheLockTogether() {
+    DiscoverySlots slots = new DiscoverySlots(cluster.client(), "aim-system", 10, clock);
+    var first = slots.acquire();
+    assertThat(first).isNotNull();
+    assertThat(slots.acquire()).as("a second acquisition by the same worker waits").isNull();
+    slots.release(first);
+    assertThat(slots.acquire()).as("free again once released").isNotNull();
+  }
+
   Job runningDiscoveryJob(String namespace, String template) {
     return cluster.createObject(
         new JobBuilder()

@@ -50,7 +50,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         switch (e.getCode()) {
           case 400 -> ProblemType.BAD_REQUEST;
           case 404 -> ProblemType.NOT_FOUND;
-          case 409 -> "AlreadyExists".equals(reason) ? ProblemType.ALREADY_EXISTS : ProblemType.CONFLICT;
+          case 409 -> "AlreadyExists".equals(reason) || message.contains("already exists") ? ProblemType.ALREADY_EXISTS : ProblemType.CONFLICT;
           case 410 -> ProblemType.EXPIRED;
           case 422 -> ProblemType.VALIDATION;
           case 0 -> ProblemType.KUBERNETES_UNAVAILABLE;
@@ -75,8 +75,8 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
 
   /** Spring MVC's own errors come as problem details too; they get this API's type for their status. */
   @Override
-  protected ResponseEntity<Object> handleExceptionInternal(
-      Exception ex, @Nullable Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
+  protected ResponseEntity<Object> createResponseEntity(
+      @Nullable Object body, HttpHeaders headers, HttpStatusCode statusCode, WebRequest request) {
     if (body instanceof ProblemDetail problem && URI.create("about:blank").equals(problem.getType())) {
       ProblemType type = ProblemType.forStatus(statusCode.value());
       problem.setType(type.uri());
@@ -85,7 +85,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
         problem.setInstance(URI.create(servlet.getRequest().getRequestURI()));
       }
     }
-    return super.handleExceptionInternal(ex, body, headers, statusCode, request);
+    return super.createResponseEntity(body, headers, statusCode, request);
   }
 
   static ProblemDetail problem(ProblemType type, String detail, HttpServletRequest request) {

@@ -164,7 +164,7 @@ public class ResourceActions {
       throw new ApiException(
               ProblemType.ACTION_NOT_APPLICABLE,
               "AIMArtifact \"" + name + "\" has not failed (status " + status + "): only a failed artifact can be retried")
-          .with("status", String.valueOf(status));
+          .with("resourceStatus", String.valueOf(status));
     }
     Instant at = now();
     deleteDownloadJob(artifact);

@@ -3,9 +3,13 @@ package aim.orchestrator.starter.api;
 import aim.orchestrator.crd.AimCrdValidator;
 import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.StringSchema;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
+import java.util.List;
+import org.springdoc.core.customizers.OpenApiCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
@@ -28,6 +32,33 @@ class ApiConfiguration implements WebMvcConfigurer {
   @Bean
   AimCrdValidator aimCrdValidator() {
     return new AimCrdValidator();
+  }
+
+  /** The {@code {resource}} path parameters list the plurals each path accepts. */
+  @Bean
+  OpenApiCustomizer resourcePlurals() {
+    return openApi ->
+        openApi
+            .getPaths()
+            .forEach(
+                (path, item) ->
+                    item.readOperationsMap()
+                        .forEach(
+                            (method, operation) -> {
+                              if (operation.getParameters() == null) {
+                                return;
+                              }
+                              boolean namespaced = path.startsWith("/api/v1/namespaces/");
+                              boolean listAll = path.equals("/api/v1/{resource}") && method == PathItem.HttpMethod.GET;
+                              List<String> plurals =
+                                  AimResourceType.ALL.stream()
+                                      .filter(t -> listAll || t.namespaced() == namespaced)
+                                      .map(AimResourceType::plural)
+                                      .toList();
+                              operation.getParameters().stream()
+                                  .filter(p -> "resource".equals(p.getName()))
+                                  .forEach(p -> p.schema(new StringSchema()._enum(plurals)).description("AIM kind, by its plural"));
+                            }));
   }
 
   @Bean

@@ -1,6 +1,8 @@
 package aim.orchestrator.starter.api;
 
+import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.hasKey;
+import static org.hamcrest.Matchers.not;
 import static org.springframework.test.web.servlet.request.MockMvcRequestBuilders.get;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.jsonPath;
 import static org.springframework.test.web.servlet.result.MockMvcResultMatchers.status;
@@ -24,7 +26,10 @@ class OpenApiTest extends ApiTestSupport {
         .andExpect(jsonPath("$.paths", hasKey("/api/v1/namespaces/{namespace}/aimtemplatecaches/{name}/actions/verify")))
         .andExpect(jsonPath("$.paths", hasKey("/api/v1/namespaces/{namespace}/aimartifacts/{name}/actions/retry")))
         .andExpect(jsonPath("$.paths", hasKey("/api/v1/namespaces/{namespace}/cachewarmingschedules/{name}/trigger")))
-        .andExpect(jsonPath("$.paths['/api/v1/namespaces/{namespace}/{resource}/{name}'].patch.requestBody.content", hasKey("application/merge-patch+json")));
+        .andExpect(jsonPath("$.paths['/api/v1/namespaces/{namespace}/{resource}/{name}'].patch.requestBody.content", hasKey("application/merge-patch+json")))
+        .andExpect(jsonPath("$.paths['/api/v1/namespaces/{namespace}/{resource}'].post.parameters[?(@.name == 'resource')].schema.enum[*]", hasItem("aimservices")))
+        .andExpect(jsonPath("$.paths['/api/v1/{resource}/{name}'].get.parameters[?(@.name == 'resource')].schema.enum[*]", not(hasItem("aimservices"))))
+        .andExpect(jsonPath("$.paths['/api/v1/{resource}/{name}'].get.parameters[?(@.name == 'resource')].schema.enum[*]", hasItem("aimclustermodels")));
   }
 
   @Test

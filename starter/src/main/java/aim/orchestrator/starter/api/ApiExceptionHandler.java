@@ -44,7 +44,7 @@ class ApiExceptionHandler extends ResponseEntityExceptionHandler {
   @ExceptionHandler(KubernetesClientException.class)
   ResponseEntity<ProblemDetail> kubernetes(KubernetesClientException e, HttpServletRequest request) {
     Status status = e.getStatus();
-    String message = status != null && status.getMessage() != null ? status.getMessage() : e.getMessage();
+    String message = status != null && status.getMessage() != null ? status.getMessage() : String.valueOf(e.getMessage());
     String reason = status == null ? null : status.getReason();
     ProblemType type =
         switch (e.getCode()) {

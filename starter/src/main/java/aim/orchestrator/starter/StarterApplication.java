@@ -6,8 +6,9 @@ import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
 /**
- * Starts workflows: the Kubernetes watch bridge; the REST API and schedules follow. {@code recipes ...} and {@code
- * convert ...} run the {@code aim recipes} and {@code aim convert} command lines instead, without starting Spring.
+ * Starts workflows: the Kubernetes watch bridge and the REST API (package {@code api}: AIM resources, a service's
+ * view, actions, cache-warming schedules). {@code recipes ...} and {@code convert ...} run the {@code aim recipes}
+ * and {@code aim convert} command lines instead, without starting Spring.
  */
 @SpringBootApplication
 @ConfigurationPropertiesScan

@@ -16,8 +16,9 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * {@code ./aim dev}: the whole product on one machine, dev/test only. Starts the embedded Temporal test server
  * (127.0.0.1:7233), the dev Kubernetes API (kubeconfig in {@code .aim/dev/kubeconfig}), the cluster simulator, a
- * worker, and the starter (a child process), applies {@code k8s/samples/}, prints status transitions until the
- * sample service is Running, then serves until Ctrl-C.
+ * worker, and the starter (a child process, with the REST API on 127.0.0.1:8080; the dev token for it is printed and
+ * written to {@code .aim/dev/token}), applies {@code k8s/samples/}, prints status transitions until the sample service
+ * is Running, then serves until Ctrl-C.
  */
 public final class DevMode {
   private static final Logger log = LoggerFactory.getLogger(DevMode.class);
@@ -49,6 +50,14 @@ public final class DevMode {
             port ->
                 System.out.printf(
                     "[dev] Gateway:    http://127.0.0.1:%d (curl http://127.0.0.1:%d/ml-team/qwen3-chat/v1/models)%n", port, port));
+    // The REST API authenticates callers with TokenReview: the dev token is the dev-admin user's.
+    Path token = writeToken(root.resolve(".aim/dev/token"), env.kubernetes().devToken());
+    int starterPort = Integer.getInteger("aim.dev.starter-port", 8080);
+    System.out.printf(
+        "[dev] REST API:   http://127.0.0.1:%d/api/v1 (curl -H \"Authorization: Bearer $(cat %s)\" http://127.0.0.1:%d/api/v1/namespaces/ml-team/aimservices/qwen3-chat/view)%n",
+        starterPort, token, starterPort);
+    System.out.printf("[dev] Swagger UI: http://127.0.0.1:%d/swagger-ui.html%n", starterPort);
+    System.out.printf("[dev] Dev token:  %s (also in %s)%n", env.kubernetes().devToken(), token);
     System.out.println();
 
     // The starter is a separate JVM: start it first so it boots while the worker does.
@@ -108,6 +117,19 @@ public final class DevMode {
     }
   }
 
+  /** The dev token for REST API callers, readable by the owner only where the file system allows. */
+  private static Path writeToken(Path file, String token) {
+    try {
+      Files.createDirectories(file.getParent());
+      Files.writeString(file, token + System.lineSeparator());
+      file.toFile().setReadable(false, false);
+      file.toFile().setReadable(true, true);
+      return file;
+    } catch (IOException e) {
+      throw new IllegalStateException("[dev] cannot write " + file + ": " + e.getMessage(), e);
+    }
+  }
+
   private static Process startStarter(Path root, DevEnvironment env, Path kubeconfig) {
     String jar = System.getProperty("aim.dev.starter-jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
@@ -124,6 +146,9 @@ public final class DevMode {
                   jar,
                   "--aim.starter.temporal-target=" + env.temporalTarget(),
                   "--aim.starter.kubeconfig=" + kubeconfig,
+                  "--aim.starter.api.gateway-base-url="
+                      + (env.simulator().gatewayPort().isPresent() ? "http://127.0.0.1:" + env.simulator().gatewayPort().getAsInt() : ""),
+                  "--server.address=127.0.0.1",
                   "--server.port=" + Integer.getInteger("aim.dev.starter-port", 8080))
               .redirectErrorStream(true)
               .redirectOutput(logFile.toFile())

@@ -6,6 +6,8 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.temporal.client.WorkflowClient;
 import io.temporal.client.WorkflowClientOptions;
+import io.temporal.client.schedules.ScheduleClient;
+import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
 import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
@@ -14,7 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Beans of the starter: the Kubernetes client, the Temporal client and the watch bridge. */
+/** Beans of the starter: the Kubernetes client, the Temporal clients and the watch bridge. */
 @Configuration(proxyBeanMethods = false)
 public class StarterConfiguration {
   @Bean(destroyMethod = "close")
@@ -36,6 +38,13 @@ public class StarterConfiguration {
   WorkflowClient workflowClient(WorkflowServiceStubs stubs, StarterProperties props) {
     return WorkflowClient.newInstance(
         stubs, WorkflowClientOptions.newBuilder().setNamespace(props.temporalNamespace()).build());
+  }
+
+  /** Temporal Schedules (cache warming); the Java test server of the dev mode does not implement them. */
+  @Bean
+  ScheduleClient scheduleClient(WorkflowServiceStubs stubs, StarterProperties props) {
+    return ScheduleClient.newInstance(
+        stubs, ScheduleClientOptions.newBuilder().setNamespace(props.temporalNamespace()).build());
   }
 
   @Bean(destroyMethod = "close")

@@ -6,17 +6,13 @@ import aim.orchestrator.model.Aim;
 import aim.orchestrator.model.AimKinds;
 import aim.orchestrator.workflow.ResourceEvent;
 import aim.orchestrator.workflow.ResourceRef;
-import aim.orchestrator.workflow.TaskQueues;
 import aim.orchestrator.workflow.WorkflowIds;
 import aim.orchestrator.workflow.Workflows;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.temporal.api.enums.v1.WorkflowIdReusePolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -236,8 +232,7 @@ public final class WatchBridge implements AutoCloseable {
   void deliver(HasMetadata obj, boolean startIfMissing) {
     var md = obj.getMetadata();
     String kind = obj.getKind();
-    Class<?> workflow = Workflows.forKind(kind);
-    if (workflow == null) {
+    if (Workflows.forKind(kind) == null) {
       return;
     }
     ResourceRef ref = new ResourceRef(kind, md.getNamespace(), md.getName(), md.getUid());
@@ -249,17 +244,7 @@ public final class WatchBridge implements AutoCloseable {
     }
     String id = WorkflowIds.of(ref);
     try {
-      {
-        WorkflowStub stub =
-            temporal.newUntypedWorkflowStub(
-                workflow.getSimpleName(),
-                WorkflowOptions.newBuilder()
-                    .setWorkflowId(id)
-                    .setTaskQueue(TaskQueues.WORKFLOWS)
-                    .setWorkflowIdReusePolicy(WorkflowIdReusePolicy.WORKFLOW_ID_REUSE_POLICY_ALLOW_DUPLICATE)
-                    .build());
-        stub.signalWithStart("observe", new Object[] {event}, new Object[] {ref});
-      }
+      WorkflowSignals.signalWithStart(temporal, ref, event);
       log.debug("signalled {} (generation {}, deleting {})", id, event.generation(), event.deleting());
     } catch (RuntimeException e) {
       // The next resync delivers it again; the workflow re-reads Kubernetes either way.
@@ -271,7 +256,7 @@ public final class WatchBridge implements AutoCloseable {
   private void signal(ResourceRef ref, ResourceEvent event) {
     String id = WorkflowIds.of(ref);
     try {
-      temporal.newUntypedWorkflowStub(id).signal("observe", event);
+      WorkflowSignals.signal(temporal, ref, event);
     } catch (io.temporal.client.WorkflowNotFoundException e) {
       log.debug("{} has no running workflow", id);
     } catch (RuntimeException e) {

@@ -1,5 +1,6 @@
 package aim.orchestrator.dev.kube;
 
+import aim.orchestrator.crd.CrdSchema;
 import aim.orchestrator.dev.kube.ResourceType.Subresource;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;

@@ -1,7 +1,8 @@
 package aim.orchestrator.dev.kube;
 
+import aim.orchestrator.crd.CrdSchema;
+import aim.orchestrator.crd.FieldError;
 import aim.orchestrator.dev.kube.DevStore.StoredObject;
-import aim.orchestrator.dev.kube.KubeStatus.Cause;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -884,7 +885,7 @@ final class DevApiDispatcher extends Dispatcher {
       }
     }
     if (api.group().equals(CRD_GROUP)) {
-      List<Cause> causes = CrdSchema.ruleSyntaxErrors(object);
+      List<FieldError> causes = CrdSchema.ruleSyntaxErrors(object);
       if (!causes.isEmpty()) {
         return invalid("CustomResourceDefinition", CRD_GROUP, nameOf(object), causes);
       }
@@ -1013,7 +1014,7 @@ final class DevApiDispatcher extends Dispatcher {
               api.resource(),
               name,
               List.of(
-                  new Cause(
+                  new FieldError(
                       "NamespaceTerminating",
                       "metadata.namespace",
                       "namespace " + namespace + " is being terminated"))));
@@ -1049,7 +1050,7 @@ final class DevApiDispatcher extends Dispatcher {
                 api.group(),
                 api.name(),
                 List.of(
-                    new Cause(
+                    new FieldError(
                         "FieldValueForbidden",
                         "metadata.finalizers",
                         "Forbidden: no new finalizers can be added if the object is being"
@@ -1127,7 +1128,7 @@ final class DevApiDispatcher extends Dispatcher {
               crd,
               nameOf(existing),
               List.of(
-                  new Cause(
+                  new FieldError(
                       "FieldValueInvalid",
                       "metadata.resourceVersion",
                       "Invalid value: 0x0: must be specified for an update")));
@@ -1185,7 +1186,7 @@ final class DevApiDispatcher extends Dispatcher {
               + String.join(", ", quoted));
     }
     schema.ifPresent(s -> s.applyDefaults(result));
-    List<Cause> causes = new ArrayList<>();
+    List<FieldError> causes = new ArrayList<>();
     if (method == HttpMethod.POST) {
       causes.addAll(nameCauses(result));
     }
@@ -1242,13 +1243,13 @@ final class DevApiDispatcher extends Dispatcher {
     return Optional.empty();
   }
 
-  private static List<Cause> nameCauses(ObjectNode object) {
+  private static List<FieldError> nameCauses(ObjectNode object) {
     JsonNode metadata = object.path("metadata");
     String name = metadata.path("name").asText("");
     if (name.isEmpty()) {
       return metadata.path("generateName").asText("").isEmpty()
           ? List.of(
-              new Cause(
+              new FieldError(
                   "FieldValueRequired",
                   "metadata.name",
                   "Required value: name or generateName is required"))
@@ -1256,7 +1257,7 @@ final class DevApiDispatcher extends Dispatcher {
     }
     if (name.length() > 253 || !DNS1123_SUBDOMAIN.matcher(name).matches()) {
       return List.of(
-          new Cause(
+          new FieldError(
               "FieldValueInvalid",
               "metadata.name",
               "Invalid value: \""
@@ -1270,11 +1271,11 @@ final class DevApiDispatcher extends Dispatcher {
   }
 
   /** A 422 Invalid Status shaped like kube-apiserver's. */
-  private MockResponse invalid(CrdRegistry.Crd crd, String name, List<Cause> causes) {
+  private MockResponse invalid(CrdRegistry.Crd crd, String name, List<FieldError> causes) {
     return invalid(crd.kind(), crd.group(), name, causes);
   }
 
-  private MockResponse invalid(String kind, String group, String name, List<Cause> causes) {
+  private MockResponse invalid(String kind, String group, String name, List<FieldError> causes) {
     String summary = causeSummary(causes);
     String qualified = group == null || group.isEmpty() ? kind : kind + "." + group;
     return status.failure(
@@ -1287,7 +1288,7 @@ final class DevApiDispatcher extends Dispatcher {
         causes);
   }
 
-  private static String causeSummary(List<Cause> causes) {
+  private static String causeSummary(List<FieldError> causes) {
     List<String> parts =
         causes.stream()
             .map(c -> c.field() == null ? c.message() : c.field() + ": " + c.message())

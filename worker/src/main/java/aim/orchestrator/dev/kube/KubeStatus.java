@@ -1,5 +1,6 @@
 package aim.orchestrator.dev.kube;
 
+import aim.orchestrator.crd.FieldError;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -14,9 +15,6 @@ final class KubeStatus {
 
   static final String JSON = "application/json";
 
-  /** One entry of {@code details.causes}. */
-  record Cause(String reason, String field, String message) {}
-
   private final ObjectMapper mapper;
 
   KubeStatus(ObjectMapper mapper) {
@@ -30,7 +28,7 @@ final class KubeStatus {
       String group,
       String kind,
       String name,
-      List<Cause> causes) {
+      List<FieldError> causes) {
     ObjectNode status = mapper.createObjectNode();
     status.put("kind", "Status");
     status.put("apiVersion", "v1");
@@ -51,7 +49,7 @@ final class KubeStatus {
       }
       if (causes != null && !causes.isEmpty()) {
         ArrayNode array = details.putArray("causes");
-        for (Cause cause : causes) {
+        for (FieldError cause : causes) {
           ObjectNode c = array.addObject();
           c.put("reason", cause.reason());
           c.put("message", cause.message());

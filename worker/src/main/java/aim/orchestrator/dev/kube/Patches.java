@@ -1,5 +1,6 @@
 package aim.orchestrator.dev.kube;
 
+import aim.orchestrator.crd.JsonMergePatch;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
@@ -80,35 +81,13 @@ final class Patches {
   static JsonNode apply(Type type, JsonNode target, JsonNode patch, boolean custom) {
     return switch (type) {
       case JSON_PATCH -> JsonPatch.apply(patch, target.deepCopy());
-      case MERGE -> merge(target.deepCopy(), patch);
+      case MERGE -> JsonMergePatch.apply(target.deepCopy(), patch);
       case STRATEGIC ->
           custom
-              ? merge(target.deepCopy(), stripDirectives(patch))
+              ? JsonMergePatch.apply(target.deepCopy(), stripDirectives(patch))
               : strategic(target.deepCopy(), patch, null);
       default -> throw new IllegalArgumentException("unsupported patch type " + type);
     };
-  }
-
-  /** RFC 7386 JSON merge patch. */
-  static JsonNode merge(JsonNode target, JsonNode patch) {
-    if (!patch.isObject()) {
-      return patch.deepCopy();
-    }
-    ObjectNode result =
-        target != null && target.isObject()
-            ? (ObjectNode) target
-            : JsonNodeFactory.instance.objectNode();
-    patch
-        .properties()
-        .forEach(
-            e -> {
-              if (e.getValue().isNull()) {
-                result.remove(e.getKey());
-              } else {
-                result.set(e.getKey(), merge(result.get(e.getKey()), e.getValue()));
-              }
-            });
-    return result;
   }
 
   private static JsonNode strategic(JsonNode target, JsonNode patch, String fieldName) {

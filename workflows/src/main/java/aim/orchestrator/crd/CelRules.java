@@ -1,4 +1,4 @@
-package aim.orchestrator.dev.kube;
+package aim.orchestrator.crd;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.cel.bundle.Cel;
@@ -104,8 +104,8 @@ final class CelRules {
       CelValidationResult compiled = (optionalOld ? RULES_OPTIONAL_OLD : RULES).compile(source);
       if (compiled.hasError()) {
         log.warn(
-            "[dev-api] x-kubernetes-validations rule at {} is not enforced by the dev API (the rule"
-                + " does not compile in its CEL environment): {}\n{}",
+            "x-kubernetes-validations rule at {} is not enforced (the rule does not compile in its CEL"
+                + " environment): {}\n{}",
             where.isEmpty() ? "<root>" : where,
             source,
             compiled.getErrorString());
@@ -123,7 +123,7 @@ final class CelRules {
           CelValidationResult message = messages.compile(messageExpression);
           if (message.hasError()) {
             log.warn(
-                "[dev-api] messageExpression at {} does not compile; its rule reports its message"
+                "messageExpression at {} does not compile; its rule reports its message"
                     + " instead: {}",
                 where,
                 message.getErrorString());
@@ -143,7 +143,7 @@ final class CelRules {
                 messageProgram));
       } catch (Exception e) {
         // CelValidationException; a compiled AST that cannot be planned is as unusable
-        log.warn("[dev-api] rule at {} is not enforced: {}", where, e.toString());
+        log.warn("rule at {} is not enforced: {}", where, e.toString());
       }
     }
     return List.copyOf(rules);
@@ -184,7 +184,7 @@ final class CelRules {
           return s;
         }
       } catch (CelEvaluationException | RuntimeException e) {
-        log.debug("[dev-api] messageExpression failed: {}", e.toString());
+        log.debug("messageExpression failed: {}", e.toString());
       }
     }
     if (!rule.message().isBlank()) {

@@ -1,6 +1,5 @@
-package aim.orchestrator.dev.kube;
+package aim.orchestrator.crd;
 
-import aim.orchestrator.dev.kube.KubeStatus.Cause;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -28,7 +27,7 @@ import java.util.Set;
  * spec.model: Required value}, ...). Then the {@code x-kubernetes-validations} (CEL) rules of every
  * schema level are evaluated ({@link CelRules}), with {@code oldSelf} on updates.
  */
-final class CrdSchema {
+public final class CrdSchema {
 
   /**
    * Fields every object keeps at its root (and inside embedded resources) whatever the schema says.
@@ -59,14 +58,14 @@ final class CrdSchema {
   /** Compiled CEL rules by the schema node that declares them (identity: nodes are not unique). */
   private final Map<JsonNode, List<CelRules.Rule>> rules = new IdentityHashMap<>();
 
-  CrdSchema(JsonNode openApiV3Schema, ObjectMapper mapper) {
+  public CrdSchema(JsonNode openApiV3Schema, ObjectMapper mapper) {
     this.k8sSchema = openApiV3Schema;
     compileRules(openApiV3Schema, "");
     try {
       String translated = mapper.writeValueAsString(translate(openApiV3Schema, mapper));
       this.validator = REGISTRY.getSchema(translated, InputFormat.JSON);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-      throw new IllegalArgumentException("[dev-api] cannot translate a CRD schema", e);
+      throw new IllegalArgumentException("cannot translate a CRD schema", e);
     }
   }
 
@@ -80,7 +79,7 @@ final class CrdSchema {
    * @return the dotted paths of the dropped unknown fields, for strict field validation and
    *     warnings
    */
-  List<String> prune(ObjectNode object) {
+  public List<String> prune(ObjectNode object) {
     List<String> unknown = new ArrayList<>();
     prune(object, k8sSchema, "", true, unknown);
     return unknown;
@@ -134,7 +133,7 @@ final class CrdSchema {
   // ---------------------------------------------------------------- defaulting
 
   /** Sets {@code default} values of absent fields, in place, under every object present. */
-  void applyDefaults(ObjectNode object) {
+  public void applyDefaults(ObjectNode object) {
     applyDefaults(object, k8sSchema, true);
   }
 
@@ -180,16 +179,16 @@ final class CrdSchema {
   // ---------------------------------------------------------------- validation
 
   /** Validates against the schema; an empty list means valid. */
-  List<Cause> validate(ObjectNode object, ObjectMapper mapper) {
+  public List<FieldError> validate(ObjectNode object, ObjectMapper mapper) {
     String json;
     try {
       json = mapper.writeValueAsString(object);
     } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
-    List<Cause> causes = new ArrayList<>();
+    List<FieldError> causes = new ArrayList<>();
     for (com.networknt.schema.Error error : validator.validate(json, InputFormat.JSON)) {
-      Cause cause = toCause(error);
+      FieldError cause = toCause(error);
       if (!causes.contains(cause)) {
         causes.add(cause);
       }
@@ -201,7 +200,7 @@ final class CrdSchema {
    * Rewords one networknt error as the Kubernetes field error kube-apiserver would report. Values
    * print as JSON, so strings come out quoted like in kube-apiserver's messages.
    */
-  private static Cause toCause(com.networknt.schema.Error error) {
+  private static FieldError toCause(com.networknt.schema.Error error) {
     String field = fieldPath(error.getInstanceLocation());
     var value = error.getInstanceNode();
     var schemaValue = error.getSchemaNode();
@@ -211,7 +210,7 @@ final class CrdSchema {
         {
           String property = error.getProperty();
           String missing = field.isEmpty() ? property : field + "." + property;
-          return new Cause("FieldValueRequired", missing, "Required value");
+          return new FieldError("FieldValueRequired", missing, "Required value");
         }
       case "enum":
         {
@@ -219,7 +218,7 @@ final class CrdSchema {
           if (schemaValue != null) {
             schemaValue.forEach(v -> supported.add(v.toString()));
           }
-          return new Cause(
+          return new FieldError(
               "FieldValueNotSupported",
               field,
               "Unsupported value: "
@@ -228,7 +227,7 @@ final class CrdSchema {
                   + String.join(", ", supported));
         }
       case "type":
-        return new Cause(
+        return new FieldError(
             "FieldValueInvalid",
             field,
             "Invalid value: \""
@@ -241,7 +240,7 @@ final class CrdSchema {
                 + jsonType(value)
                 + "\"");
       case "pattern":
-        return new Cause(
+        return new FieldError(
             "FieldValueInvalid",
             field,
             "Invalid value: "
@@ -253,7 +252,7 @@ final class CrdSchema {
                 + "'");
       case "minimum":
       case "exclusiveMinimum":
-        return new Cause(
+        return new FieldError(
             "FieldValueInvalid",
             field,
             "Invalid value: "
@@ -265,7 +264,7 @@ final class CrdSchema {
                 + number(schemaValue));
       case "maximum":
       case "exclusiveMaximum":
-        return new Cause(
+        return new FieldError(
             "FieldValueInvalid",
             field,
             "Invalid value: "
@@ -276,7 +275,7 @@ final class CrdSchema {
                 + (keyword.equals("maximum") ? "or equal to " : "")
                 + number(schemaValue));
       case "minLength":
-        return new Cause(
+        return new FieldError(
             "FieldValueInvalid",
             field,
             "Invalid value: "
@@ -287,12 +286,12 @@ final class CrdSchema {
                 + number(schemaValue)
                 + " chars long");
       case "maxLength":
-        return new Cause(
+        return new FieldError(
             "FieldValueTooLong",
             field,
             "Too long: may not be more than " + number(schemaValue) + " bytes");
       case "minItems":
-        return new Cause(
+        return new FieldError(
             "FieldValueInvalid",
             field,
             "Invalid value: "
@@ -303,12 +302,12 @@ final class CrdSchema {
                 + number(schemaValue)
                 + " items");
       case "maxItems":
-        return new Cause(
+        return new FieldError(
             "FieldValueTooMany",
             field,
             "Too many: " + value.size() + ": must have at most " + number(schemaValue) + " items");
       default:
-        return new Cause(
+        return new FieldError(
             "FieldValueInvalid",
             field,
             "Invalid value: " + String.valueOf(value) + ": " + error.getMessage());
@@ -404,7 +403,7 @@ final class CrdSchema {
   }
 
   /** Whether the schema declares any CEL rule (so that callers can skip the walk). */
-  boolean hasRules() {
+  public boolean hasRules() {
     return !rules.isEmpty();
   }
 
@@ -416,8 +415,8 @@ final class CrdSchema {
    * {@code oldSelf} is not evaluated on a value that the update leaves unchanged, so adding a rule
    * to a CRD does not block unrelated updates of objects stored before it.
    */
-  List<Cause> validateRules(ObjectNode object, ObjectNode old) {
-    List<Cause> causes = new ArrayList<>();
+  public List<FieldError> validateRules(ObjectNode object, ObjectNode old) {
+    List<FieldError> causes = new ArrayList<>();
     if (!rules.isEmpty()) {
       walkRules(object, old, k8sSchema, "", true, causes);
     }
@@ -425,7 +424,7 @@ final class CrdSchema {
   }
 
   private void walkRules(
-      JsonNode value, JsonNode old, JsonNode schema, String path, boolean root, List<Cause> out) {
+      JsonNode value, JsonNode old, JsonNode schema, String path, boolean root, List<FieldError> out) {
     if (schema == null || value == null || value.isNull() || value.isMissingNode()) {
       return;
     }
@@ -541,7 +540,7 @@ final class CrdSchema {
    * The field error kube-apiserver reports for a failed rule: the path (plus the rule's fieldPath),
    * the reason, and the value shown as the schema type ("object", "string", ...).
    */
-  private static Cause ruleCause(
+  private static FieldError ruleCause(
       CelRules.Rule rule, CelRules.Failure failure, JsonNode schema, String path) {
     String field = path;
     if (!failure.evaluationError() && !rule.fieldPath().isBlank()) {
@@ -556,7 +555,7 @@ final class CrdSchema {
           case "FieldValueDuplicate" -> "Duplicate value: \"" + type + "\"";
           default -> "Invalid value: \"" + type + "\": " + failure.message();
         };
-    return new Cause(
+    return new FieldError(
         switch (reason) {
           case "FieldValueForbidden", "FieldValueRequired", "FieldValueDuplicate" -> reason;
           default -> "FieldValueInvalid";
@@ -566,7 +565,7 @@ final class CrdSchema {
   }
 
   /** "spec" + ".model['name']" gives "spec.model.name". */
-  static String joinFieldPath(String base, String relative) {
+  public static String joinFieldPath(String base, String relative) {
     StringBuilder b = new StringBuilder(base);
     String rest = relative.strip();
     while (!rest.isEmpty()) {
@@ -612,8 +611,8 @@ final class CrdSchema {
    * Syntax errors of the CEL rules in a CRD (what kube-apiserver refuses the CRD for), as field
    * errors on the CRD.
    */
-  static List<Cause> ruleSyntaxErrors(JsonNode crd) {
-    List<Cause> causes = new ArrayList<>();
+  public static List<FieldError> ruleSyntaxErrors(JsonNode crd) {
+    List<FieldError> causes = new ArrayList<>();
     JsonNode versions = crd.path("spec").path("versions");
     for (int i = 0; i < versions.size(); i++) {
       collectSyntaxErrors(
@@ -624,7 +623,7 @@ final class CrdSchema {
     return causes;
   }
 
-  private static void collectSyntaxErrors(JsonNode schema, String path, List<Cause> out) {
+  private static void collectSyntaxErrors(JsonNode schema, String path, List<FieldError> out) {
     if (schema == null || !schema.isObject()) {
       return;
     }
@@ -639,7 +638,7 @@ final class CrdSchema {
               .ifPresent(
                   error ->
                       out.add(
-                          new Cause(
+                          new FieldError(
                               "FieldValueInvalid",
                               at + "." + key,
                               "Invalid value: \""
@@ -664,7 +663,7 @@ final class CrdSchema {
    * Kubernetes structural schema (OpenAPI v3 subset) to JSON Schema 2020-12, validation keywords
    * only.
    */
-  static ObjectNode translate(JsonNode s, ObjectMapper mapper) {
+  public static ObjectNode translate(JsonNode s, ObjectMapper mapper) {
     ObjectNode out = mapper.createObjectNode();
     if (s == null || !s.isObject()) {
       return out;

@@ -1,0 +1,104 @@
+package aim.orchestrator.starter.api;
+
+import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.tags.Tag;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.Map;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/**
+ * Cache-warming schedules of a namespace. Authorized like a Kubernetes resource {@code cachewarmingschedules} of
+ * group {@code aim.eai.amd.com} (RBAC rules may name it although Kubernetes does not serve it): create, list, get,
+ * patch (pause, resume, trigger), delete.
+ */
+@RestController
+@RequestMapping(path = "/api/v1/namespaces/{namespace}/cachewarmingschedules", produces = MediaType.APPLICATION_JSON_VALUE)
+@Tag(name = "Cache-warming schedules", description = "Temporal Schedules that start CacheWarmingWorkflow; 501 on a Temporal server without schedules")
+class ScheduleController {
+  static final String RESOURCE = "cachewarmingschedules";
+
+  private final CacheWarmingSchedules schedules;
+  private final Access access;
+
+  ScheduleController(CacheWarmingSchedules schedules, Access access) {
+    this.schedules = schedules;
+    this.access = access;
+  }
+
+  @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+  @Operation(summary = "Create a cache-warming schedule", description = "Exactly one of cron or interval. 409 when the name is taken.")
+  ResponseEntity<CacheWarmingSchedule> create(@PathVariable String namespace, @RequestBody CacheWarmingSchedule.Request request) {
+    access.require("create", RESOURCE, namespace, null);
+    CacheWarmingSchedule created = schedules.create(namespace, request);
+    return ResponseEntity.created(location(namespace, created.name())).body(created);
+  }
+
+  @GetMapping
+  @Operation(summary = "List the cache-warming schedules of a namespace")
+  Map<String, List<CacheWarmingSchedule>> list(@PathVariable String namespace) {
+    access.require("list", RESOURCE, namespace, null);
+    return Map.of("items", schedules.list(namespace));
+  }
+
+  @GetMapping("/{name}")
+  @Operation(summary = "Get a cache-warming schedule", description = "With its next and recent runs.")
+  CacheWarmingSchedule get(@PathVariable String namespace, @PathVariable String name) {
+    access.require("get", RESOURCE, namespace, name);
+    return schedules.get(namespace, name);
+  }
+
+  @PostMapping("/{name}/pause")
+  @Operation(summary = "Pause a schedule")
+  CacheWarmingSchedule pause(@PathVariable String namespace, @PathVariable String name, @RequestParam(required = false) String note) {
+    access.require("patch", RESOURCE, namespace, name);
+    return schedules.pause(namespace, name, note);
+  }
+
+  @PostMapping("/{name}/resume")
+  @Operation(summary = "Resume a paused schedule")
+  CacheWarmingSchedule resume(@PathVariable String namespace, @PathVariable String name, @RequestParam(required = false) String note) {
+    access.require("patch", RESOURCE, namespace, name);
+    return schedules.resume(namespace, name, note);
+  }
+
+  @PostMapping("/{name}/trigger")
+  @Operation(summary = "Run a schedule now", description = "202; the Location is the schedule, whose recentRuns show the run.")
+  ResponseEntity<Accepted> trigger(@PathVariable String namespace, @PathVariable String name) {
+    access.require("patch", RESOURCE, namespace, name);
+    schedules.trigger(namespace, name);
+    Accepted accepted =
+        new Accepted(
+            "trigger",
+            "CacheWarmingSchedule",
+            namespace,
+            name,
+            CacheWarmingSchedules.scheduleId(namespace, name),
+            access.caller().username(),
+            Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
+            "A " + CacheWarmingSchedules.WORKFLOW_TYPE + " run starts now unless one is still running");
+    return ResponseEntity.accepted().location(location(namespace, name)).body(accepted);
+  }
+
+  @DeleteMapping("/{name}")
+  @Operation(summary = "Delete a schedule", description = "Runs already started go on.")
+  ResponseEntity<Void> delete(@PathVariable String namespace, @PathVariable String name) {
+    access.require("delete", RESOURCE, namespace, name);
+    schedules.delete(namespace, name);
+    return ResponseEntity.noContent().build();
+  }
+
+  private static java.net.URI location(String namespace, String name) {
+    return ResourceController.location("/namespaces/" + namespace + "/" + RESOURCE + "/" + name);
+  }
+}

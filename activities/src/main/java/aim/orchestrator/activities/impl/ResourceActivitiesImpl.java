@@ -104,6 +104,11 @@ public class ResourceActivitiesImpl implements ResourceActivities {
             if (e.getCode() == 409) {
               return false; // created concurrently (the watch bridge or a user): theirs wins
             }
+            if (e.getCode() == 404) {
+              // Only the namespace can be missing here; a retry will not create it.
+              throw ApplicationFailure.newNonRetryableFailure(
+                  Kube.shortMessage(e), ErrorTypes.ReferenceNotFound.name());
+            }
             throw e;
           }
           log.info("{} created from a workflow input", ref);

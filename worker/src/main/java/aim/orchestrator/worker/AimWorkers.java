@@ -48,6 +48,9 @@ public final class AimWorkers {
   /** Registers every workflow and activity on the factory's workers. */
   public static void register(
       WorkerFactory factory, KubernetesClient client, ApplyMode applyMode, Sizing sizing, Clock clock, RegistrySettings registrySettings) {
+    // Workflows upsert the Aim* search attributes; a server rejects unregistered ones (docs/temporal-cli.md).
+    SearchAttributeRegistration.ensure(
+        factory.getWorkflowClient().getWorkflowServiceStubs(), factory.getWorkflowClient().getOptions().getNamespace());
     Kube kube = new Kube(client, applyMode);
     RegistryClient registry = new RegistryClient(registrySettings);
     var workflowWorker = factory.newWorker(TaskQueues.WORKFLOWS, options(sizing).setMaxConcurrentWorkflowTaskExecutionSize(sizing.workflowTasks()).build());

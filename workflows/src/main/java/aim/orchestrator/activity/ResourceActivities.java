@@ -9,6 +9,13 @@ public interface ResourceActivities {
   /** Reads the object's identity and lifecycle flags; never writes. */
   Observation observe(ResourceRef ref);
 
+  /**
+   * Creates the object from the reference's {@code spec} and {@code labels} unless an object of that name exists
+   * (which is left untouched). Returns true if it created the object. An invalid spec fails with {@code
+   * InvalidSpec}. Only starts from the Temporal CLI carry a spec (docs/temporal-cli.md).
+   */
+  boolean createIfAbsent(ResourceRef ref);
+
   /** Adds a finalizer if absent. Fails with {@code ResourceReplaced} if the UID differs. */
   void addFinalizer(ResourceRef ref, String finalizer);
 

@@ -11,7 +11,12 @@ public enum ErrorTypes {
   /** 401/403; not retried. */
   Auth,
   /** The object was deleted and re-created with a new UID; the workflow re-observes. */
-  ResourceReplaced;
+  ResourceReplaced,
+  /**
+   * A workflow's input cannot be served: a non-canonical workflow ID, a kind the workflow type does not run, or a
+   * resource that does not exist and no spec to create it from. Fails the workflow at once.
+   */
+  InvalidInput;
 
   /** Types that a retry cannot fix. */
   public static String[] nonRetryable() {

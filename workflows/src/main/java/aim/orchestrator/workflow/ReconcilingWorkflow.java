@@ -39,6 +39,13 @@ public abstract class ReconcilingWorkflow {
   private static final int MAX_HISTORY = 4_000;
   /** Change ID: no mid-pass status write on a run's first pass either (docs/workflows.md, change-ID log). */
   static final String QUIET_FIRST_PASS = "quiet-first-pass";
+  /**
+   * Change ID: the input is checked (canonical workflow ID, kind, scope), a spec in the input creates a missing
+   * resource, and a missing resource without one fails the start (docs/temporal-cli.md, change-ID log).
+   */
+  static final String CHECKED_START = "checked-start";
+  /** Change ID: the {@code Aim*} search attributes are upserted (docs/temporal-cli.md, change-ID log). */
+  static final String SEARCH_ATTRIBUTES = "search-attributes";
 
   protected final Logger log = Workflow.getLogger(getClass());
   protected final ResourceActivities resources = ActivityStubs.resources();
@@ -51,6 +58,9 @@ public abstract class ReconcilingWorkflow {
   private long observedGeneration;
   private StatusWrite lastWrite;
   private Random random;
+  private boolean checkedStart;
+  private boolean searchAttributes;
+  private String upsertedStatus;
 
   /** Components of the current pass, by name, in stage order; stale entries from the last pass fill the rest. */
   private Map<String, ComponentHealth> components = new LinkedHashMap<>();
@@ -85,6 +95,20 @@ public abstract class ReconcilingWorkflow {
   protected final void runLoop(ResourceRef input) {
     this.ref = input;
     this.random = Workflow.newRandom();
+    checkedStart = Workflow.getVersion(CHECKED_START, Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (checkedStart) {
+      checkInput(input);
+    }
+    searchAttributes = Workflow.getVersion(SEARCH_ATTRIBUTES, Workflow.DEFAULT_VERSION, 1) >= 1;
+    if (searchAttributes) {
+      List<io.temporal.common.SearchAttributeUpdate<?>> updates = new ArrayList<>(AimSearchAttributes.identity(input));
+      updates.add(AimSearchAttributes.STATUS.valueSet(displayStatus));
+      Workflow.upsertTypedSearchAttributes(updates.toArray(io.temporal.common.SearchAttributeUpdate<?>[]::new));
+      upsertedStatus = displayStatus;
+    }
+    if (checkedStart && input.hasSpec()) {
+      createFromInput(input);
+    }
     Duration backoff = MIN_BACKOFF;
     while (true) {
       // Cleared before reading, so a signal that arrives while this iteration runs is not lost.
@@ -98,6 +122,12 @@ public abstract class ReconcilingWorkflow {
         continue;
       }
       if (!obs.exists()) {
+        if (checkedStart && ref.uid() == null && passes == 0) {
+          // A start that names no particular object (the CLI's) for an object that is not there.
+          throw ApplicationFailure.newNonRetryableFailure(
+              WorkflowIds.of(ref) + " does not exist and the input has no spec to create it from",
+              ErrorTypes.InvalidInput.name());
+        }
         if (latestEvent != null && !latestEvent.deleting() && !latestEvent.uid().equals(ref.uid())) {
           // A new object with this name announced itself while the old one went away: serve it in a fresh run.
           continueAsNew(ref.withUid(latestEvent.uid()));
@@ -147,6 +177,62 @@ public abstract class ReconcilingWorkflow {
         return;
       }
     }
+  }
+
+  /**
+   * Fails the start at once when the input cannot be served: the workflow ID must be the resource's canonical ID
+   * ({@link WorkflowIds#of}), the kind must be one this workflow type runs, and the namespace must match the kind's
+   * scope. Pure checks, no commands: a start that passes them runs exactly as before.
+   */
+  private static void checkInput(ResourceRef input) {
+    String type = Workflow.getInfo().getWorkflowType();
+    if (input == null || isBlank(input.kind()) || isBlank(input.name())) {
+      throw invalidInput(type + " needs an input naming the resource: {\"kind\": ..., \"namespace\": ..., \"name\": ...}");
+    }
+    Class<?> expected = Workflows.forKind(input.kind());
+    if (expected == null || !expected.getSimpleName().equals(type)) {
+      throw invalidInput(
+          type + " does not run kind " + input.kind()
+              + (expected == null ? " (not an AIM kind with a workflow)" : "; start " + expected.getSimpleName()));
+    }
+    boolean namespaced = aim.orchestrator.model.AimKinds.namespaced(aim.orchestrator.model.AimKinds.byKind(input.kind()));
+    if (namespaced == input.clusterScoped()) {
+      throw invalidInput(
+          input.kind() + (namespaced ? " is namespaced: the input needs a namespace" : " is cluster-scoped: the input must not have a namespace"));
+    }
+    String id = Workflow.getInfo().getWorkflowId();
+    if (!WorkflowIds.of(input).equals(id)) {
+      throw invalidInput(
+          "workflow ID \"" + id + "\" is not the canonical ID of " + input.kind() + " " + input.name()
+              + "; start it with --workflow-id " + WorkflowIds.of(input));
+    }
+  }
+
+  /** Creates the object the input describes unless it exists (then the input's spec is ignored). */
+  private void createFromInput(ResourceRef input) {
+    try {
+      if (resources.createIfAbsent(input)) {
+        log.info("{} created from the workflow input", ref);
+      } else {
+        log.info("{} exists; the spec in the workflow input is ignored", ref);
+      }
+    } catch (ActivityFailure failure) {
+      Throwable cause = failure.getCause() == null ? failure : failure.getCause();
+      throw ApplicationFailure.newNonRetryableFailureWithCause(
+          "cannot create " + WorkflowIds.of(input) + " from the workflow input: " + cause.getMessage(),
+          ErrorTypes.InvalidInput.name(),
+          failure);
+    }
+    // The spec has done its job; no activity or continue-as-new payload carries it.
+    ref = input.withoutSpec();
+  }
+
+  private static ApplicationFailure invalidInput(String message) {
+    return ApplicationFailure.newNonRetryableFailure(message, ErrorTypes.InvalidInput.name());
+  }
+
+  private static boolean isBlank(String s) {
+    return s == null || s.isBlank();
   }
 
   /** The workflow method of every kind's interface: the loop. */
@@ -294,6 +380,10 @@ public abstract class ReconcilingWorkflow {
     }
     conditions = withExtras(conditions, passComplete);
     displayStatus = StatusValues.display(ref.kind(), root);
+    if (searchAttributes && !displayStatus.equals(upsertedStatus)) {
+      Workflow.upsertTypedSearchAttributes(AimSearchAttributes.STATUS.valueSet(displayStatus));
+      upsertedStatus = displayStatus;
+    }
     StatusWrite w =
         new StatusWrite(
             ref, observedGeneration, displayStatus, conditions, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields)));

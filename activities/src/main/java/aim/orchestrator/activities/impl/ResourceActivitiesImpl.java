@@ -7,6 +7,11 @@ import aim.orchestrator.activity.ResourceActivities;
 import aim.orchestrator.activity.StageResult;
 import aim.orchestrator.activity.StatusWrite;
 import aim.orchestrator.model.Aim;
+import aim.orchestrator.model.AimKinds;
+import aim.orchestrator.workflow.ErrorTypes;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.temporal.failure.ApplicationFailure;
+import java.util.LinkedHashMap;
 import aim.orchestrator.status.ComponentHealth;
 import aim.orchestrator.status.Conditions;
 import aim.orchestrator.status.DependencyType;
@@ -63,6 +68,51 @@ public class ResourceActivitiesImpl implements ResourceActivities {
               md.getDeletionTimestamp() != null,
               paused,
               md.getFinalizers() == null ? List.of() : List.copyOf(md.getFinalizers()));
+        });
+  }
+
+  @Override
+  public boolean createIfAbsent(ResourceRef ref) {
+    return Kube.call(
+        () -> {
+          if (kube.get(ref) != null) {
+            return false;
+          }
+          Map<String, Object> metadata = new LinkedHashMap<>();
+          metadata.put("name", ref.name());
+          if (!ref.clusterScoped()) {
+            metadata.put("namespace", ref.namespace());
+          }
+          if (ref.labels() != null && !ref.labels().isEmpty()) {
+            metadata.put("labels", ref.labels());
+          }
+          Map<String, Object> manifest = new LinkedHashMap<>();
+          manifest.put("apiVersion", Aim.API_VERSION);
+          manifest.put("kind", ref.kind());
+          manifest.put("metadata", metadata);
+          manifest.put("spec", ref.spec());
+          HasMetadata object;
+          try {
+            object = json.convertValue(manifest, AimKinds.byKind(ref.kind()));
+          } catch (IllegalArgumentException e) {
+            throw ApplicationFailure.newNonRetryableFailure(
+                "the spec is not a valid " + ref.kind() + " spec: " + e.getMessage(), ErrorTypes.InvalidSpec.name());
+          }
+          try {
+            kube.client().resource(object).create();
+          } catch (KubernetesClientException e) {
+            if (e.getCode() == 409) {
+              return false; // created concurrently (the watch bridge or a user): theirs wins
+            }
+            if (e.getCode() == 404) {
+              // Only the namespace can be missing here; a retry will not create it.
+              throw ApplicationFailure.newNonRetryableFailure(
+                  Kube.shortMessage(e), ErrorTypes.ReferenceNotFound.name());
+            }
+            throw e;
+          }
+          log.info("{} created from a workflow input", ref);
+          return true;
         });
   }
 

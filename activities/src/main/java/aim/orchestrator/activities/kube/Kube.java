@@ -151,7 +151,7 @@ public final class Kube {
     return ApplicationFailure.newFailure(shortMessage(e), ErrorTypes.Infrastructure.name());
   }
 
-  static String shortMessage(KubernetesClientException e) {
+  public static String shortMessage(KubernetesClientException e) {
     if (e.getStatus() != null && e.getStatus().getMessage() != null) {
       return e.getStatus().getMessage() + " (HTTP " + e.getCode() + ")";
     }

@@ -46,6 +46,7 @@ class ModelSourceWorkflowTest {
   @BeforeEach
   void start() {
     env = TestWorkflowEnvironment.newInstance();
+    aim.orchestrator.workflow.AimSearchAttributes.DEFINITIONS.forEach(env::registerSearchAttribute);
     env.newWorker(TaskQueues.WORKFLOWS).registerWorkflowImplementationTypes(ModelSourceWorkflowImpl.class);
     env.newWorker(TaskQueues.KUBERNETES)
         .registerActivitiesImplementations(

@@ -48,6 +48,7 @@ class ServiceStatusWorkflowTest {
   @BeforeEach
   void start() {
     env = TestWorkflowEnvironment.newInstance();
+    aim.orchestrator.workflow.AimSearchAttributes.DEFINITIONS.forEach(env::registerSearchAttribute);
     env.newWorker(TaskQueues.WORKFLOWS).registerWorkflowImplementationTypes(ServiceWorkflowImpl.class);
     env.newWorker(TaskQueues.KUBERNETES)
         .registerActivitiesImplementations(

@@ -64,6 +64,7 @@ class ServiceWorkflowTest {
 
   @BeforeEach
   void activities(TestWorkflowEnvironment env) {
+    aim.orchestrator.workflow.AimSearchAttributes.DEFINITIONS.forEach(env::registerSearchAttribute);
     env.newWorker(TaskQueues.WORKFLOWS).registerWorkflowImplementationTypes(ServiceWorkflowImpl.class);
     Worker k8s = env.newWorker(TaskQueues.KUBERNETES);
     k8s.registerActivitiesImplementations(resources, service);

@@ -103,10 +103,10 @@
     return el("section", { class: "service", "data-service": s.namespace + "/" + s.name, "data-status": s.status },
       el("h2", {}, el("span", { class: "name" }, s.namespace + "/" + s.name), el("span", { class: "badge " + s.status }, s.status)),
       facts(s),
-      el("h3", {}, "Lifecycle"),
-      timeline(s),
       s.artifacts.length ? el("h3", {}, "Downloads") : null,
       downloads(s),
+      el("h3", {}, "Lifecycle"),
+      timeline(s),
       details);
   }
 

@@ -48,6 +48,7 @@ class StatusPageBrowserTest {
   private static KubernetesClient client;
   private static ConfigurableApplicationContext starter;
   private static String url;
+  private static Path kubeconfig;
 
   @BeforeAll
   static void start(@TempDir Path dir) {
@@ -64,7 +65,7 @@ class StatusPageBrowserTest {
         worker, env.kubernetes().newClient(), ApplyMode.CREATE_OR_MERGE_PATCH, new AimWorkers.Sizing(10, 10, false), Clock.systemUTC(), env.registrySettings());
     worker.start();
     // The starter as its own process would run it: the web app (status page) and the watch bridge, from properties.
-    Path kubeconfig = env.writeKubeconfig(dir.resolve("kubeconfig"));
+    kubeconfig = env.writeKubeconfig(dir.resolve("kubeconfig"));
     starter =
         new SpringApplicationBuilder(StarterApplication.class)
             .run(
@@ -99,12 +100,12 @@ class StatusPageBrowserTest {
     }
     // A second service that fails (its model does not exist), so the page shows more than one state.
     Files.writeString(
-        samples.resolve("40-orphan.yaml"),
+        samples.resolve("40-unknown-model.yaml"),
         """
         apiVersion: aim.eai.amd.com/v1alpha1
         kind: AIMService
         metadata:
-          name: orphan
+          name: unknown-model
           namespace: %s
         spec:
           model:
@@ -113,13 +114,13 @@ class StatusPageBrowserTest {
             .formatted(NS));
     Samples.apply(client, samples);
     awaitStatus("qwen3-chat", "Running");
-    awaitStatus("orphan", "Failed");
+    awaitStatus("unknown-model", "Failed");
 
     String dom = chromium(dir, "--dump-dom", url);
 
     assertThat(dom)
         .contains("<section class=\"service\" data-service=\"status-page/qwen3-chat\" data-status=\"Running\">")
-        .contains("<section class=\"service\" data-service=\"status-page/orphan\" data-status=\"Failed\">")
+        .contains("<section class=\"service\" data-service=\"status-page/unknown-model\" data-status=\"Failed\">")
         .contains("AIMService/status-page/qwen3-chat (")
         .contains("<dd class=\"fact-endpoint\">/status-page/qwen3-chat</dd>")
         .contains("<dd class=\"fact-model\">qwen3-32b</dd>")
@@ -128,6 +129,22 @@ class StatusPageBrowserTest {
         .containsPattern("data-component=\"Model\" data-state=\"\\w+\"><span class=\"dot\"></span>(<time[^>]*>[^<]*</time>)?<span class=\"component\">Model</span><span class=\"state\">\\w+</span><span class=\"reason\">ModelNotFound</span>")
         .containsPattern("<div class=\"artifact Ready\" data-artifact=\"[a-z0-9-]+\" data-status=\"Ready\">.*?<span class=\"percent\">100%</span>")
         .contains("Last update ");
+
+    // aim status reads the same through its own clients.
+    var out = new java.io.StringWriter();
+    int code =
+        aim.orchestrator.starter.cli.StatusCommand.execute(
+            new String[] {"-n", NS, "qwen3-chat", "--kubeconfig", kubeconfig.toString(), "--temporal-target", env.temporalTarget()},
+            new java.io.PrintWriter(out),
+            new java.io.PrintWriter(System.err),
+            new aim.orchestrator.starter.cli.StatusCommand.Context(dir, dir, false, Duration.ofSeconds(1)));
+    System.out.println(out);
+    assertThat(code).isZero();
+    assertThat(out.toString())
+        .startsWith("AIMService status-page/qwen3-chat  Running\n")
+        .contains("  workflow  AIMService/status-page/qwen3-chat (")
+        .containsPattern("(?m)^  \\+ +InferenceService +Ready ")
+        .containsPattern("(?m)^  hf---qwen-qwen3-32b-[0-9a-f]+  \\[#{30}\\] 100%  .* Ready$");
 
     Path png = dir.resolve("status-page.png");
     chromium(dir, "--screenshot=" + png, "--window-size=1280,900", url);

@@ -20,9 +20,12 @@ import org.springframework.test.web.servlet.MockMvc;
 
 /** The status page's JSON and the page itself at {@code /}. */
 @WebMvcTest(StatusController.class)
+@org.springframework.boot.context.properties.EnableConfigurationProperties(aim.orchestrator.starter.api.ApiProperties.class)
 class StatusControllerTest {
   @Autowired MockMvc mvc;
   @MockitoBean ServiceStatusReader reader;
+  /** The REST API's interceptor is part of every MVC slice; the status page does not use it. */
+  @MockitoBean aim.orchestrator.starter.api.KubernetesAuth kubernetesAuth;
 
   @Test
   void listsServicesWithStepsAndDownloads() throws Exception {

@@ -28,10 +28,13 @@ import aim.orchestrator.status.Conditions;
 import aim.orchestrator.status.DependencyType;
 import aim.orchestrator.status.ErrorCategory;
 import aim.orchestrator.workflow.ResourceRef;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -153,17 +156,39 @@ public class CacheActivitiesImpl implements CacheActivities {
                 null,
                 null);
           }
-          var ready = worst.getStatus() == null ? null : Conditions.find(worst.getStatus().conditions, "Ready");
-          String reason = ready != null && ready.getReason() != null ? ready.getReason() : "CachesNotReady";
+          Condition why = whyNotReady(worst);
+          String reason = why != null && why.getReason() != null ? why.getReason() : "CachesNotReady";
+          String detail = why != null && why.getMessage() != null && !why.getMessage().isEmpty() ? ": " + why.getMessage() : "";
           AIMStatus state = worstState == AIMStatus.Pending ? AIMStatus.Progressing : worstState;
           return new StageResult(
               List.of(
                   ComponentHealth.of(
-                      "Artifacts", state, reason, "AIMArtifact " + worst.getMetadata().getName() + " is " + worstState, DependencyType.DOWNSTREAM)),
+                      "Artifacts", state, reason, "AIMArtifact " + worst.getMetadata().getName() + " is " + worstState + detail, DependencyType.DOWNSTREAM)),
               fields,
               null,
               null);
         });
+  }
+
+  /**
+   * The condition that says why an artifact is not Ready: its {@code Ready} condition, unless that only says
+   * "Progressing" — then its first failing component ({@code CachePvcReady=False PVCPending}, …), so a storage or
+   * download problem shows on the template cache (and from there on the service) under its own reason.
+   */
+  static Condition whyNotReady(AIMArtifact artifact) {
+    if (artifact.getStatus() == null || artifact.getStatus().conditions == null) {
+      return null;
+    }
+    List<Condition> conditions = artifact.getStatus().conditions;
+    Condition ready = Conditions.find(conditions, "Ready");
+    if (ready != null && ready.getReason() != null && !"Progressing".equals(ready.getReason())) {
+      return ready;
+    }
+    return conditions.stream()
+        .filter(c -> "False".equals(c.getStatus()))
+        .filter(c -> c.getType().endsWith("Ready") && !"Ready".equals(c.getType()))
+        .findFirst()
+        .orElse(ready);
   }
 
   private AIMArtifact newArtifact(
@@ -287,15 +312,43 @@ public class CacheActivitiesImpl implements CacheActivities {
           fields.put("allocatedSize", pvc.getSpec().getResources().getRequests().get("storage").toString());
           fields.put("headroomPercent", headroom);
           fields.put("mode", noOwners(artifact) ? AIMTemplateCacheSpec.Mode.Shared : AIMTemplateCacheSpec.Mode.Dedicated);
-          String phase = pvc.getStatus() == null ? null : pvc.getStatus().getPhase();
-          ComponentHealth h =
-              "Bound".equals(phase)
-                  ? ComponentHealth.ready("CachePvc", "PVCBound", "PVC " + pvcName + " is bound", DependencyType.DOWNSTREAM)
-                  : "Lost".equals(phase)
-                      ? ComponentHealth.of("CachePvc", AIMStatus.Failed, "PVCLost", "PVC " + pvcName + " lost its volume", DependencyType.DOWNSTREAM)
-                      : ComponentHealth.of("CachePvc", AIMStatus.Progressing, "PVCPending", "PVC " + pvcName + " is not bound yet", DependencyType.DOWNSTREAM);
+          ComponentHealth h = pvcHealth(pvc);
           return new StageResult(List.of(h), fields, null, pvcName);
         });
+  }
+
+  /** The PVC's health from its phase, its StorageClass and its Events (see {@link PvcHealth}). */
+  ComponentHealth pvcHealth(PersistentVolumeClaim pvc) {
+    String phase = pvc.getStatus() == null ? null : pvc.getStatus().getPhase();
+    if ("Bound".equals(phase)) {
+      return PvcHealth.of(pvc, null, null, List.of());
+    }
+    String className = pvc.getSpec() == null ? null : pvc.getSpec().getStorageClassName();
+    StorageClass sc;
+    if (className == null) {
+      sc =
+          kube.client().storage().v1().storageClasses().list().getItems().stream()
+              .filter(CacheActivitiesImpl::isDefaultClass)
+              .findFirst()
+              .orElse(null);
+    } else if (className.isEmpty()) {
+      sc = null;
+    } else {
+      sc = kube.client().storage().v1().storageClasses().withName(className).get();
+    }
+    String uid = pvc.getMetadata().getUid();
+    List<Event> events =
+        kube.client().v1().events().inNamespace(pvc.getMetadata().getNamespace()).withField("involvedObject.uid", uid).list().getItems().stream()
+            .filter(e -> e.getInvolvedObject() != null && uid.equals(e.getInvolvedObject().getUid()))
+            .toList();
+    return PvcHealth.of(pvc, sc, className, events);
+  }
+
+  private static boolean isDefaultClass(StorageClass sc) {
+    var a = sc.getMetadata().getAnnotations();
+    return a != null
+        && ("true".equals(a.get("storageclass.kubernetes.io/is-default-class"))
+            || "true".equals(a.get("storageclass.beta.kubernetes.io/is-default-class")));
   }
 
   @Override

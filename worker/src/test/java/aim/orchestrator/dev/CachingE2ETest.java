@@ -1,0 +1,191 @@
+package aim.orchestrator.dev;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import aim.orchestrator.activities.kube.ApplyMode;
+import aim.orchestrator.dev.sim.SimulatorOptions;
+import aim.orchestrator.model.AIMArtifact;
+import aim.orchestrator.model.AIMService;
+import aim.orchestrator.model.AIMTemplateCache;
+import aim.orchestrator.starter.watch.WatchBridge;
+import aim.orchestrator.status.Conditions;
+import aim.orchestrator.worker.AimWorkers;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.temporal.client.WorkflowClient;
+import io.temporal.serviceclient.WorkflowServiceStubs;
+import io.temporal.serviceclient.WorkflowServiceStubsOptions;
+import io.temporal.worker.WorkerFactory;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Caching end to end on the dev cluster: storage problems and download failures as the simulator produces them
+ * (with its failure injection), seen on the artifact, its template cache and the service.
+ */
+class CachingE2ETest {
+  private static DevEnvironment env;
+  private static WorkflowServiceStubs stubs;
+  private static WorkflowClient temporal;
+  private static KubernetesClient client;
+  private static KubernetesClient workerClient;
+  private static WorkerFactory factory;
+  private static WatchBridge bridge;
+
+  @BeforeAll
+  static void start() {
+    env =
+        DevEnvironment.start(
+            0,
+            0,
+            new SimulatorOptions(1, "MI300X", Duration.ofMillis(50))
+                .withGatewayPort(SimulatorOptions.GATEWAY_DISABLED)
+                .withStorageCapacity(new Quantity("20Gi")));
+    stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(env.temporalTarget()).build());
+    temporal = WorkflowClient.newInstance(stubs);
+    client = env.kubernetes().newClient();
+    workerClient = env.kubernetes().newClient();
+    factory = WorkerFactory.newInstance(temporal);
+    AimWorkers.register(factory, workerClient, ApplyMode.CREATE_OR_MERGE_PATCH, new AimWorkers.Sizing(10, 10, false), Clock.systemUTC());
+    factory.start();
+    bridge = new WatchBridge(env.kubernetes().newClient(), temporal, Duration.ofMinutes(5)).start();
+  }
+
+  @AfterAll
+  static void stop() {
+    bridge.close();
+    factory.shutdownNow();
+    factory.awaitTermination(10, TimeUnit.SECONDS);
+    workerClient.close();
+    client.close();
+    stubs.shutdownNow();
+    env.close();
+  }
+
+  @Test
+  void storageProblemsShowOnTheArtifactItsCacheAndTheService() {
+    String ns = "e2e-storage";
+    apply(
+        ns,
+        """
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMArtifact
+        metadata: {name: no-class, namespace: NS}
+        spec: {sourceUri: "hf://Qwen/Qwen3-0.6B", size: 1Gi, storageClassName: fast-nvme}
+        ---
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMArtifact
+        metadata: {name: too-big, namespace: NS}
+        spec: {sourceUri: "hf://Qwen/Qwen3-32B", size: 66Gi}
+        ---
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMArtifact
+        metadata:
+          name: unbound
+          namespace: NS
+          annotations: {sim.dev.aim/inject: Unbound}
+        spec: {sourceUri: "hf://Qwen/Qwen3-1.7B", size: 1Gi}
+        ---
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMModel
+        metadata: {name: qwen3, namespace: NS}
+        spec:
+          image: amdenterpriseai/aim-qwen-qwen3-32b:0.8.5
+          imageMetadata: {model: {canonicalName: Qwen/Qwen3-4B}}
+        ---
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMServiceTemplate
+        metadata: {name: qwen3-small, namespace: NS}
+        spec:
+          modelName: qwen3
+          hardware: {gpu: {requests: 1, model: MI300X}}
+          modelSources: [{modelId: Qwen/Qwen3-4B, sourceUri: "hf://Qwen/Qwen3-4B", size: 1Gi}]
+        ---
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMService
+        metadata: {name: rwo-chat, namespace: NS}
+        spec:
+          model: {name: qwen3}
+          template: {name: qwen3-small}
+          caching: {mode: Dedicated}
+          storage: {defaultStorageClassName: local-rwo}
+        """);
+
+    Condition noClass = awaitArtifactReady(ns, "no-class", "StorageClassMissing");
+    assertThat(noClass.getMessage()).contains("StorageClass \"fast-nvme\" does not exist");
+    Condition tooBig = awaitArtifactReady(ns, "too-big", "InsufficientCapacity");
+    assertThat(tooBig.getMessage()).contains("requested 73Gi");
+    Condition unbound = awaitArtifactReady(ns, "unbound", "PVCNotBound");
+    assertThat(unbound.getMessage()).contains("injected: volume cannot be provisioned");
+    assertThat(artifact(ns, "no-class").getStatus().status.name()).isEqualTo("Failed");
+
+    Condition onService = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> condition(service(ns, "rwo-chat"), AIMService::getStatus, s -> s.conditions, "CacheReady"),
+            c -> c != null && "PVCNotBound".equals(c.getReason()));
+    assertThat(onService.getMessage()).contains("StorageClass \"local-rwo\" cannot provision ReadWriteMany volumes");
+    AIMTemplateCache cache =
+        client.resources(AIMTemplateCache.class).inNamespace(ns).list().getItems().stream().findFirst().orElseThrow();
+    assertThat(Conditions.find(cache.getStatus().conditions, "ArtifactsReady").getReason()).isEqualTo("PVCNotBound");
+
+    // Creating the class binds the claim and the artifact goes on to download.
+    apply(
+        ns,
+        """
+        apiVersion: storage.k8s.io/v1
+        kind: StorageClass
+        metadata: {name: fast-nvme}
+        provisioner: example.com/nvme
+        """);
+    await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> artifact(ns, "no-class").getStatus().status.name(), s -> s.equals("Ready"));
+  }
+
+  static Condition awaitArtifactReady(String ns, String name, String reason) {
+    return await()
+        .atMost(Duration.ofSeconds(30))
+        .pollInterval(Duration.ofMillis(200))
+        .until(() -> condition(artifact(ns, name), AIMArtifact::getStatus, s -> s.conditions, "Ready"),
+            c -> c != null && reason.equals(c.getReason()));
+  }
+
+  static <T extends HasMetadata, S> Condition condition(
+      T object, Function<T, S> status, Function<S, java.util.List<Condition>> conditions, String type) {
+    if (object == null || status.apply(object) == null) {
+      return null;
+    }
+    return Conditions.find(conditions.apply(status.apply(object)), type);
+  }
+
+  static AIMArtifact artifact(String ns, String name) {
+    return client.resources(AIMArtifact.class).inNamespace(ns).withName(name).get();
+  }
+
+  static AIMService service(String ns, String name) {
+    return client.resources(AIMService.class).inNamespace(ns).withName(name).get();
+  }
+
+  /** Applies YAML documents (NS stands for the namespace), creating the namespace first. */
+  static void apply(String ns, String yaml) {
+    if (client.namespaces().withName(ns).get() == null) {
+      client.namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build()).create();
+    }
+    byte[] bytes = yaml.replace("namespace: NS", "namespace: " + ns).getBytes(StandardCharsets.UTF_8);
+    for (HasMetadata item : client.load(new ByteArrayInputStream(bytes)).items()) {
+      var r = client.getKubernetesSerialization().convertValue(item, io.fabric8.kubernetes.api.model.GenericKubernetesResource.class);
+      var op = client.genericKubernetesResources(r.getApiVersion(), r.getKind());
+      (r.getMetadata().getNamespace() == null ? op.resource(r) : op.inNamespace(r.getMetadata().getNamespace()).resource(r))
+          .createOr(io.fabric8.kubernetes.client.dsl.NonDeletingOperation::update);
+    }
+  }
+}

@@ -124,6 +124,19 @@ public final class DevEnvironment implements AutoCloseable {
     registry.publish(repository, tag, image.labels());
   }
 
+  /**
+   * What a worker of the dev mode lays over an artifact's env when it reaches a model source itself (size checks):
+   * the dev model hub (and the dev S3 endpoint), as the download Jobs use them.
+   */
+  public java.util.Map<String, String> sourceOverrides() {
+    return java.util.Map.of("HF_ENDPOINT", hub.url());
+  }
+
+  /** The dev model hub (dev/test only). */
+  public aim.orchestrator.dev.sim.DevModelHub hub() {
+    return hub;
+  }
+
   /** The dev registry holding the simulated images (dev/test only). */
   public aim.orchestrator.dev.sim.DevRegistry registry() {
     return registry;

@@ -53,16 +53,21 @@ public final class DevMode {
       closeables.add(0, starter::destroy);
     }
 
-    ConfigurableApplicationContext worker =
-        new SpringApplicationBuilder(WorkerApplication.class)
-            // Command-line arguments, so they win over application.yaml.
-            .run(
+    List<String> workerArgs =
+        new ArrayList<>(
+            List.of(
                 "--aim.worker.temporal-target=" + env.temporalTarget(),
                 "--aim.worker.kubeconfig=" + kubeconfig,
                 "--aim.worker.apply-mode=CREATE_OR_MERGE_PATCH",
                 // The Java test server cannot hand a dead worker's sticky queue to another worker.
                 "--aim.worker.sticky-execution=false",
-                "--server.port=" + Integer.getInteger("aim.dev.worker-port", 8090));
+                "--server.port=" + Integer.getInteger("aim.dev.worker-port", 8090)));
+    // Size checks reach the dev model hub and the dev S3 endpoint, as the download Jobs do.
+    env.sourceOverrides().forEach((k, v) -> workerArgs.add("--aim.worker.source-overrides[" + k + "]=" + v));
+    ConfigurableApplicationContext worker =
+        new SpringApplicationBuilder(WorkerApplication.class)
+            // Command-line arguments, so they win over application.yaml.
+            .run(workerArgs.toArray(String[]::new));
     closeables.add(0, worker);
 
     Runtime.getRuntime()

@@ -14,6 +14,7 @@ import io.temporal.worker.WorkerFactory;
 import io.temporal.worker.WorkerOptions;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.Map;
 
 /**
  * The one place that says which workflows and activities run on which task queue, used by the Spring worker and
@@ -39,6 +40,22 @@ public final class AimWorkers {
   /** Registers every workflow and activity on the factory's workers. */
   public static void register(
       WorkerFactory factory, KubernetesClient client, ApplyMode applyMode, Sizing sizing, Clock clock) {
+    register(factory, client, applyMode, sizing, clock, Map.of());
+  }
+
+  /**
+   * Registers every workflow and activity on the factory's workers.
+   *
+   * @param sourceOverrides env values that replace an artifact's own when an activity reaches a model source itself
+   *     (size checks): the dev mode's local endpoints; empty in production
+   */
+  public static void register(
+      WorkerFactory factory,
+      KubernetesClient client,
+      ApplyMode applyMode,
+      Sizing sizing,
+      Clock clock,
+      Map<String, String> sourceOverrides) {
     Kube kube = new Kube(client, applyMode);
     var workflowWorker = factory.newWorker(TaskQueues.WORKFLOWS, options(sizing).setMaxConcurrentWorkflowTaskExecutionSize(sizing.workflowTasks()).build());
     workflowWorker.registerWorkflowImplementationTypes(Workflows.IMPLEMENTATIONS.toArray(Class<?>[]::new));
@@ -50,7 +67,7 @@ public final class AimWorkers {
         new ServiceActivitiesImpl(kube),
         new ModelActivitiesImpl(kube),
         new TemplateActivitiesImpl(kube),
-        new CacheActivitiesImpl(kube));
+        new CacheActivitiesImpl(kube, sourceOverrides));
   }
 
   private static WorkerOptions.Builder options(Sizing sizing) {

@@ -56,7 +56,8 @@ public class WorkerConfiguration {
         kubernetes,
         props.applyMode(),
         new AimWorkers.Sizing(props.workflowTasks(), props.kubernetesActivities(), props.stickyExecution()),
-        Clock.systemUTC());
+        Clock.systemUTC(),
+        props.sourceOverrides());
     return factory;
   }
 

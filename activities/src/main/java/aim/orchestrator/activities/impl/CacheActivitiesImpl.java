@@ -1,5 +1,8 @@
 package aim.orchestrator.activities.impl;
 
+import aim.orchestrator.activities.download.DownloadException;
+import aim.orchestrator.activities.download.DownloadSource;
+import aim.orchestrator.activities.download.RemoteFile;
 import aim.orchestrator.activities.kube.Kube;
 import aim.orchestrator.activities.kube.RuntimeConfigs;
 import aim.orchestrator.activity.CacheActivities;
@@ -53,9 +56,20 @@ public class CacheActivitiesImpl implements CacheActivities {
   private final Kube kube;
   private final RuntimeConfigs runtimeConfigs;
 
+  private final Map<String, String> sourceOverrides;
+
   public CacheActivitiesImpl(Kube kube) {
+    this(kube, Map.of());
+  }
+
+  /**
+   * @param sourceOverrides env values that replace the artifact's own when an activity reaches a source itself
+   *     (the dev mode's local Hugging Face and S3 endpoints); empty in production
+   */
+  public CacheActivitiesImpl(Kube kube, Map<String, String> sourceOverrides) {
     this.kube = kube;
     this.runtimeConfigs = new RuntimeConfigs(kube);
+    this.sourceOverrides = Map.copyOf(sourceOverrides);
   }
 
   // ---- template cache ----------------------------------------------------------------------------------------
@@ -170,9 +184,13 @@ public class CacheActivitiesImpl implements CacheActivities {
         });
   }
 
+  /** Ready reasons of the status framework that say less than the component behind them. */
+  private static final java.util.Set<String> GENERIC_READY_REASONS =
+      java.util.Set.of("Progressing", "InvalidSpec", "ReferenceNotFound", "InfrastructureError");
+
   /**
    * The condition that says why an artifact is not Ready: its {@code Ready} condition, unless that only says
-   * "Progressing" — then its first failing component ({@code CachePvcReady=False PVCPending}, …), so a storage or
+   * "Progressing" or names an error category ("InvalidSpec", …) — then its first failing component ({@code CachePvcReady=False PVCPending}, …), so a storage or
    * download problem shows on the template cache (and from there on the service) under its own reason.
    */
   static Condition whyNotReady(AIMArtifact artifact) {
@@ -181,7 +199,7 @@ public class CacheActivitiesImpl implements CacheActivities {
     }
     List<Condition> conditions = artifact.getStatus().conditions;
     Condition ready = Conditions.find(conditions, "Ready");
-    if (ready != null && ready.getReason() != null && !"Progressing".equals(ready.getReason())) {
+    if (ready != null && ready.getReason() != null && !GENERIC_READY_REASONS.contains(ready.getReason())) {
       return ready;
     }
     return conditions.stream()
@@ -276,17 +294,20 @@ public class CacheActivitiesImpl implements CacheActivities {
         DependencyType.DOWNSTREAM,
         () -> {
           AIMArtifact artifact = kube.current(ref, AIMArtifact.class);
-          long size = sizeOf(artifact);
-          if (size <= 0) {
-            return StageResult.of(
-                ComponentHealth.error(
-                    "CachePvc",
-                    ErrorCategory.INVALID_SPEC,
-                    "StorageSizeError",
-                    "spec.size is required: size discovery is not available in this version",
-                    DependencyType.DOWNSTREAM));
-          }
           var rc = runtimeConfigs.resolve(artifact.getSpec().runtimeConfigName, ref.namespace()).merged();
+          List<ComponentHealth> components = new ArrayList<>();
+          Map<String, Object> fields = new LinkedHashMap<>();
+          long size = Sizes.bytes(artifact.getSpec().size);
+          if (size <= 0) {
+            // No spec.size: ask the source (the reference runs a check-size Job for this).
+            SizeCheck check = checkSize(artifact, rc.env);
+            components.add(check.health());
+            if (!check.health().isReady()) {
+              return new StageResult(components, fields, null, null);
+            }
+            size = check.bytes();
+            fields.put("discoveredSizeBytes", size);
+          }
           int headroom =
               rc.storage != null && rc.storage.pvcHeadroomPercent != null ? rc.storage.pvcHeadroomPercent : DEFAULT_HEADROOM;
           String storageClass =
@@ -306,15 +327,71 @@ public class CacheActivitiesImpl implements CacheActivities {
             pvc = kube.client().resource(desired).create();
             log.info("created PVC {}/{} ({})", ref.namespace(), pvcName, requested);
           }
-          Map<String, Object> fields = new LinkedHashMap<>();
           fields.put("persistentVolumeClaim", pvcName);
           fields.put("displaySize", Sizes.display(size));
           fields.put("allocatedSize", pvc.getSpec().getResources().getRequests().get("storage").toString());
           fields.put("headroomPercent", headroom);
           fields.put("mode", noOwners(artifact) ? AIMTemplateCacheSpec.Mode.Shared : AIMTemplateCacheSpec.Mode.Dedicated);
-          ComponentHealth h = pvcHealth(pvc);
-          return new StageResult(List.of(h), fields, null, pvcName);
+          components.add(pvcHealth(pvc));
+          return new StageResult(components, fields, null, pvcName);
         });
+  }
+
+  /** A size and how it was found. */
+  record SizeCheck(long bytes, ComponentHealth health) {}
+
+  /** At most 1 PiB, as the reference's check-size output validation (2^50 bytes). */
+  static final long MAX_SIZE_BYTES = 1L << 50;
+
+  /**
+   * The total size of the artifact's source: the size found before ({@code status.discoveredSizeBytes}), else what
+   * the source lists (Hugging Face file sizes, S3 object sizes). Credentials come from the env the download Job gets,
+   * Secrets resolved here; a source that is not there or refuses the credentials is reported as the download would
+   * be ({@code SourceNotFound}, {@code AuthError}); a network failure is retried.
+   */
+  SizeCheck checkSize(AIMArtifact artifact, List<io.fabric8.kubernetes.api.model.EnvVar> configEnv) {
+    String c = "CheckSize";
+    DependencyType d = DependencyType.DOWNSTREAM;
+    AIMArtifactStatus status = artifact.getStatus();
+    if (status != null && status.discoveredSizeBytes != null && status.discoveredSizeBytes > 0) {
+      long bytes = status.discoveredSizeBytes;
+      return new SizeCheck(bytes, ComponentHealth.ready(c, "SizeDiscovered", Sizes.display(bytes) + " (" + bytes + " bytes) listed by the source", d));
+    }
+    String uri = artifact.getSpec().sourceUri;
+    Map<String, String> env;
+    try {
+      env = SourceEnv.resolve(
+          kube.client(), artifact.getMetadata().getNamespace(),
+          aim.orchestrator.config.RuntimeConfigMerge.mergeEnv(configEnv, artifact.getSpec().env), sourceOverrides);
+    } catch (SourceEnv.MissingReference e) {
+      return new SizeCheck(0, ComponentHealth.error(c, ErrorCategory.MISSING_UPSTREAM, "ReferenceNotFound", e.getMessage(), d));
+    }
+    long total = 0;
+    int files;
+    try (DownloadSource source = DownloadSource.fromUri(uri, env)) {
+      List<RemoteFile> listed = source.listFiles();
+      files = listed.size();
+      for (RemoteFile f : listed) {
+        total += f.size();
+      }
+    } catch (DownloadException e) {
+      return switch (e.reason()) {
+        case SOURCE_NOT_FOUND -> new SizeCheck(0, ComponentHealth.error(c, ErrorCategory.INVALID_SPEC, "SourceNotFound", e.getMessage(), d));
+        case AUTH -> new SizeCheck(0, ComponentHealth.error(c, ErrorCategory.AUTH, "AuthError", e.getMessage(), d));
+        case INVALID_SOURCE -> new SizeCheck(0, ComponentHealth.error(c, ErrorCategory.INVALID_SPEC, "InvalidSpec", e.getMessage(), d));
+        default -> throw io.temporal.failure.ApplicationFailure.newFailure(
+            "Cannot list " + uri + ": " + e.getMessage(), aim.orchestrator.workflow.ErrorTypes.Infrastructure.name());
+      };
+    } catch (java.io.IOException e) {
+      throw io.temporal.failure.ApplicationFailure.newFailure(
+          "Cannot list " + uri + ": " + e, aim.orchestrator.workflow.ErrorTypes.Infrastructure.name());
+    }
+    if (total <= 0 || total > MAX_SIZE_BYTES) {
+      return new SizeCheck(0, ComponentHealth.of(c, AIMStatus.Failed, "StorageSizeError",
+          uri + " lists " + files + " files with " + total + " bytes; set spec.size", d));
+    }
+    log.info("{} holds {} files, {} bytes", uri, files, total);
+    return new SizeCheck(total, ComponentHealth.ready(c, "SizeDiscovered", Sizes.display(total) + " (" + total + " bytes) in " + files + " files listed by the source", d));
   }
 
   /** The PVC's health from its phase, its StorageClass and its Events (see {@link PvcHealth}). */

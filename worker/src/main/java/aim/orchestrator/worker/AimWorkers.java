@@ -5,6 +5,7 @@ import aim.orchestrator.activities.impl.ModelActivitiesImpl;
 import aim.orchestrator.activities.impl.ResourceActivitiesImpl;
 import aim.orchestrator.activities.impl.ServiceActivitiesImpl;
 import aim.orchestrator.activities.impl.TemplateActivitiesImpl;
+import aim.orchestrator.activities.impl.TransferActivitiesImpl;
 import aim.orchestrator.activities.kube.ApplyMode;
 import aim.orchestrator.activities.kube.Kube;
 import aim.orchestrator.workflow.TaskQueues;
@@ -30,10 +31,15 @@ public final class AimWorkers {
    * @param kubernetesActivities concurrent Kubernetes activities
    * @param stickyExecution keep sticky execution on (production); off only against Temporal's Java test server,
    *     which cannot hand a dead worker's sticky queue to another worker
+   * @param transfers concurrent transfer-following activities (each mostly sleeps between reads of a Job)
    */
-  public record Sizing(int workflowTasks, int kubernetesActivities, boolean stickyExecution) {
+  public record Sizing(int workflowTasks, int kubernetesActivities, boolean stickyExecution, int transfers) {
+    public Sizing(int workflowTasks, int kubernetesActivities, boolean stickyExecution) {
+      this(workflowTasks, kubernetesActivities, stickyExecution, 100);
+    }
+
     public static Sizing defaults() {
-      return new Sizing(50, 20, true);
+      return new Sizing(50, 20, true, 100);
     }
   }
 
@@ -68,6 +74,11 @@ public final class AimWorkers {
         new ModelActivitiesImpl(kube),
         new TemplateActivitiesImpl(kube),
         new CacheActivitiesImpl(kube, sourceOverrides));
+    // Following download Jobs is mostly waiting: many at once, on their own queue so they never starve the
+    // Kubernetes calls of the workflows.
+    var transferWorker =
+        factory.newWorker(TaskQueues.TRANSFERS, options(sizing).setMaxConcurrentActivityExecutionSize(sizing.transfers()).build());
+    transferWorker.registerActivitiesImplementations(new TransferActivitiesImpl(kube));
   }
 
   private static WorkerOptions.Builder options(Sizing sizing) {

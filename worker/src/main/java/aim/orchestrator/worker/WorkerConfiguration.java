@@ -73,7 +73,7 @@ public class WorkerConfiguration {
   HealthIndicator temporalWorkers(WorkerFactory factory) {
     return () ->
         factory.isStarted() && !factory.isShutdown()
-            ? Health.up().withDetail("taskQueues", java.util.List.of(aim.orchestrator.workflow.TaskQueues.WORKFLOWS, aim.orchestrator.workflow.TaskQueues.KUBERNETES)).build()
+            ? Health.up().withDetail("taskQueues", java.util.List.of(aim.orchestrator.workflow.TaskQueues.WORKFLOWS, aim.orchestrator.workflow.TaskQueues.KUBERNETES, aim.orchestrator.workflow.TaskQueues.TRANSFERS)).build()
             : Health.outOfService().build();
   }
 }

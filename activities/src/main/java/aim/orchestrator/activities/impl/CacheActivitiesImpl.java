@@ -57,6 +57,7 @@ public class CacheActivitiesImpl implements CacheActivities {
   private final RuntimeConfigs runtimeConfigs;
 
   private final Map<String, String> sourceOverrides;
+  private final DownloadJobs downloadJobs;
 
   public CacheActivitiesImpl(Kube kube) {
     this(kube, Map.of());
@@ -70,6 +71,7 @@ public class CacheActivitiesImpl implements CacheActivities {
     this.kube = kube;
     this.runtimeConfigs = new RuntimeConfigs(kube);
     this.sourceOverrides = Map.copyOf(sourceOverrides);
+    this.downloadJobs = new DownloadJobs(kube);
   }
 
   // ---- template cache ----------------------------------------------------------------------------------------
@@ -468,6 +470,58 @@ public class CacheActivitiesImpl implements CacheActivities {
           long done = status != null && status.progress != null && status.progress.downloadedBytes != null ? status.progress.downloadedBytes : 0;
           int pct = size > 0 ? (int) Math.min(99, done * 100 / size) : 0;
           return progress(ComponentHealth.of("DownloadJob", AIMStatus.Progressing, "Downloading", "Downloading with Job " + jobName, DependencyType.DOWNSTREAM), size, done, pct + "%", "Downloading");
+        });
+  }
+
+  /** How long a download that failed for a reason a retry may fix waits before a fresh attempt (after Temporal's own). */
+  static final java.time.Duration RETRY_AFTER = java.time.Duration.ofMinutes(10);
+
+  @Override
+  public StageResult artifactStartDownload(ResourceRef ref) {
+    return Kube.stage(
+        "DownloadJob",
+        DependencyType.DOWNSTREAM,
+        () -> {
+          AIMArtifact artifact = kube.current(ref, AIMArtifact.class);
+          String protocol = DownloadStages.protocolOf(artifact.getSpec().sourceUri);
+          long size = sizeOf(artifact);
+          Job job = downloadJobs.get(artifact);
+          DownloadJobs.State state = DownloadJobs.state(job);
+          AIMArtifactStatus status = artifact.getStatus();
+          boolean wasVerified = status != null && status.status == ResourceStatusValue.Ready;
+          if (state == DownloadJobs.State.COMPLETE || (state == DownloadJobs.State.NONE && wasVerified)) {
+            // Verified once; a later re-verification is cache warming's business.
+            return DownloadStages.verified(job == null ? null : job.getMetadata().getName(), size, protocol);
+          }
+          if (job != null && DownloadJobs.forOlderSpec(job, artifact)) {
+            log.info("download Job {} was made for an older spec of {}; replacing it", job.getMetadata().getName(), ref);
+            downloadJobs.deleteAndWait(job, () -> {});
+            job = null;
+            state = DownloadJobs.State.NONE;
+          }
+          if (state == DownloadJobs.State.FAILED) {
+            DownloadJobs.Failure failure = downloadJobs.classify(job);
+            java.time.Instant failedAt = DownloadJobs.failedAt(job);
+            java.time.Instant retryAt = failedAt == null ? null : failedAt.plus(RETRY_AFTER);
+            if (!failure.retryable() || retryAt == null || retryAt.isAfter(java.time.Instant.now())) {
+              return DownloadStages.failed(failure, job.getMetadata().getName(), failure.retryable() ? retryAt : null, protocol);
+            }
+            log.info("retrying the download of {} with a fresh Job after {}", ref, failure.reason());
+            downloadJobs.deleteAndWait(job, () -> {});
+            state = DownloadJobs.State.NONE;
+          }
+          if (state == DownloadJobs.State.NONE) {
+            job = downloadJobs.create(artifact, size, List.of());
+            log.info("created download Job {}/{}", ref.namespace(), job.getMetadata().getName());
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("progress", DownloadStages.running(size, 0));
+            fields.put("download", DownloadStages.download(protocol, 1, null, "Starting"));
+            return DownloadStages.downloading(
+                job.getMetadata().getName(), List.of(), fields, "Download Job " + job.getMetadata().getName() + " created");
+          }
+          // Running: progress belongs to the activity that follows the Job.
+          return DownloadStages.downloading(
+              job.getMetadata().getName(), downloadJobs.pods(job), Map.of(), "Downloading with Job " + job.getMetadata().getName());
         });
   }
 

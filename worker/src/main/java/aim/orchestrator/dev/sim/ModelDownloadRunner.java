@@ -17,13 +17,18 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs an artifact's download Job the way its Pod would, dev/test only: this project's real downloader
  * ({@link DownloadCommand}) with the container's env (secret references resolved through the API), writing into a
  * local folder per PVC ({@code <volumes>/<namespace>/<claim>}) and fetching {@code hf://} sources from the
- * {@link DevModelHub} (there is no internet). It patches the AIMArtifact's status as the Pod would. Sources the
- * dev mode cannot serve ({@code s3://}) are reported as simulated successes in the Pod log.
+ * {@link DevModelHub} (there is no internet). Its output becomes the Pod's log while it runs (the orchestrator reads
+ * the progress lines there) and its JSON result the container's termination message. Sources the dev mode cannot
+ * serve ({@code s3://}) are reported as simulated successes in the Pod log.
  */
 public final class ModelDownloadRunner implements JobRunner {
   private static final SimLog LOG = new SimLog(ModelDownloadRunner.class);
@@ -48,6 +53,11 @@ public final class ModelDownloadRunner implements JobRunner {
 
   @Override
   public Outcome run(Job job, Pod pod) throws Exception {
+    return run(job, pod, log -> {});
+  }
+
+  @Override
+  public Outcome run(Job job, Pod pod, Consumer<String> live) throws Exception {
     var spec = job.getSpec().getTemplate().getSpec();
     Container c = spec.getContainers().get(0);
     String uri = c.getArgs() == null || c.getArgs().isEmpty() ? "" : c.getArgs().get(0);
@@ -62,18 +72,33 @@ public final class ModelDownloadRunner implements JobRunner {
     env.put("TARGET_DIR", target.toString());
     env.put("MOUNT_PATH", target.toString());
     env.put("HF_ENDPOINT", hub.url());
-    env.put("PROGRESS_INTERVAL", "1");
+    env.putIfAbsent("PROGRESS_INTERVAL", "1");
+    // Where a real Pod's /dev/termination-log would be: the downloader's JSON result, read by the orchestrator.
+    Path termination = Files.createTempFile("aim-dev-termination-", ".log");
+    env.put("AIM_TERMINATION_LOG", termination.toString());
     ByteArrayOutputStream log = new ByteArrayOutputStream();
+    ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "dev-download-log");
+      t.setDaemon(true);
+      return t;
+    });
     try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+      // The log grows while the Pod runs, as kubectl logs -f would show it.
+      publisher.scheduleWithFixedDelay(() -> live.accept(text(log)), 500, 500, TimeUnit.MILLISECONDS);
       int code = new DownloadCommand(env, out, out, () -> client).run(uri);
-      String text = log.toString(StandardCharsets.UTF_8);
+      publisher.shutdownNow();
+      String text = text(log);
+      String message = Files.readString(termination, StandardCharsets.UTF_8).strip();
       LOG.info("download Job {}/{} ran the downloader into {}: exit {}", ns, job.getMetadata().getName(), target, code);
-      if (code == 0) {
-        return Outcome.success(text);
-      }
-      String[] lines = text.strip().split("\n");
-      return Outcome.failure(code, lines.length == 0 ? "download failed" : lines[lines.length - 1], text);
+      return code == 0 ? new Outcome(0, message, text, null) : Outcome.failure(code, message, text);
+    } finally {
+      publisher.shutdownNow();
+      Files.deleteIfExists(termination);
     }
+  }
+
+  private static String text(ByteArrayOutputStream log) {
+    return log.toString(StandardCharsets.UTF_8); // synchronized with the writes
   }
 
   private Map<String, String> env(String namespace, List<EnvVar> vars) {

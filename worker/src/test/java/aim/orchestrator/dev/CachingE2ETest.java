@@ -57,7 +57,9 @@ class CachingE2ETest {
     client = env.kubernetes().newClient();
     workerClient = env.kubernetes().newClient();
     factory = WorkerFactory.newInstance(temporal);
-    AimWorkers.register(factory, workerClient, ApplyMode.CREATE_OR_MERGE_PATCH, new AimWorkers.Sizing(10, 10, false), Clock.systemUTC());
+    AimWorkers.register(
+        factory, workerClient, ApplyMode.CREATE_OR_MERGE_PATCH, new AimWorkers.Sizing(10, 10, false), Clock.systemUTC(),
+        env.sourceOverrides());
     factory.start();
     bridge = new WatchBridge(env.kubernetes().newClient(), temporal, Duration.ofMinutes(5)).start();
   }
@@ -149,6 +151,76 @@ class CachingE2ETest {
         """);
     await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
         .until(() -> artifact(ns, "no-class").getStatus().status.name(), s -> s.equals("Ready"));
+  }
+
+  @Test
+  void aDownloadIsSizedByItsSourceAndShowsProgressUntilVerified() {
+    String ns = "e2e-progress";
+    // 384 KiB of synthetic weights at 96 KiB/s: about four seconds to watch.
+    env.hub().throttle(96 * 1024);
+    try {
+      apply(
+          ns,
+          """
+          apiVersion: aim.eai.amd.com/v1alpha1
+          kind: AIMArtifact
+          metadata: {name: slow, namespace: NS}
+          spec: {sourceUri: "hf://acme/slow-model"}
+          """);
+      java.util.List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100)).until(() -> {
+        AIMArtifact a = artifact(ns, "slow");
+        if (a != null && a.getStatus() != null && a.getStatus().progress != null && a.getStatus().progress.displayPercentage != null) {
+          seen.add(a.getStatus().progress.displayPercentage);
+        }
+        return a != null && a.getStatus() != null && a.getStatus().status != null && a.getStatus().status.name().equals("Ready");
+      });
+      AIMArtifact a = artifact(ns, "slow");
+      assertThat(a.getStatus().discoveredSizeBytes).isEqualTo(env.hub().files("acme/slow-model").values().stream().mapToLong(b -> b.length).sum());
+      assertThat(a.getStatus().displaySize).isEqualTo("380Ki");
+      assertThat(a.getStatus().allocatedSize).isEqualTo("1Gi");
+      assertThat(a.getStatus().headroomPercent).isEqualTo(10);
+      assertThat(a.getStatus().progress.displayPercentage).isEqualTo("100%");
+      assertThat(Conditions.find(a.getStatus().conditions, "DownloadComplete").getReason()).isEqualTo("Verified");
+      // Progress between the first and the last report, from the downloader's log lines.
+      assertThat(seen).anyMatch(p -> !p.equals("0%") && !p.equals("100%"));
+      java.nio.file.Path volume = env.volumes().resolve(ns).resolve(a.getStatus().persistentVolumeClaim);
+      assertThat(volume.resolve("model.safetensors")).exists();
+    } finally {
+      env.hub().throttle(0);
+    }
+  }
+
+  @Test
+  void downloadFailuresAreClassifiedFromTheDownloadersResult() {
+    String ns = "e2e-download-failures";
+    StringBuilder yaml = new StringBuilder();
+    for (String reason : java.util.List.of("SourceNotFound", "AuthError", "StorageFull")) {
+      yaml.append(
+          """
+          apiVersion: aim.eai.amd.com/v1alpha1
+          kind: AIMArtifact
+          metadata:
+            name: %s
+            namespace: NS
+            annotations: {sim.dev.aim/inject: DownloadFailed, sim.dev.aim/inject-reason: %s}
+          spec: {sourceUri: "hf://acme/%s", size: 1Gi}
+          ---
+          """.formatted(reason.toLowerCase(), reason, reason.toLowerCase()));
+    }
+    apply(ns, yaml.toString());
+
+    Condition notFound = awaitArtifactReady(ns, "sourcenotfound", "InvalidSpec");
+    assertThat(notFound.getMessage()).contains("Repository Not Found");
+    assertThat(Conditions.find(artifact(ns, "sourcenotfound").getStatus().conditions, "DownloadJobPodsReady").getReason())
+        .isEqualTo("SourceNotFound");
+    assertThat(artifact(ns, "sourcenotfound").getStatus().progress.displayPercentage).isEqualTo("N/A");
+    awaitArtifactReady(ns, "autherror", "AuthError");
+    assertThat(Conditions.find(artifact(ns, "autherror").getStatus().conditions, "AuthValid").getStatus()).isEqualTo("False");
+    awaitArtifactReady(ns, "storagefull", "StorageFull");
+    assertThat(artifact(ns, "storagefull").getStatus().status.name()).isEqualTo("Failed");
+    // One Pod, one Job each: nothing retries a failure a retry cannot fix.
+    assertThat(client.pods().inNamespace(ns).list().getItems()).hasSize(3);
   }
 
   static Condition awaitArtifactReady(String ns, String name, String reason) {

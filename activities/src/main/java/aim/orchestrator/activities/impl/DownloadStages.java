@@ -52,8 +52,8 @@ final class DownloadStages {
   static StageResult failed(DownloadJobs.Failure f, String jobName, Instant retryAt, String protocol) {
     String next =
         retryAt == null
-            ? " — fix the cause, then delete Job " + jobName + " (or change the artifact) to try again"
-            : " — next attempt after " + retryAt;
+            ? "; fix the cause, then delete Job " + jobName + " (or change the artifact) to try again"
+            : "; next attempt after " + retryAt;
     String message = f.message() + next;
     ComponentHealth pods =
         f.category() == null

@@ -223,6 +223,70 @@ class CachingE2ETest {
     assertThat(client.pods().inNamespace(ns).list().getItems()).hasSize(3);
   }
 
+  @Test
+  void aCachingTemplateGetsItsCacheAndADeletedCacheTakesOnlyItsUnreadyArtifacts() {
+    String ns = "e2e-template-cache";
+    apply(
+        ns,
+        """
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMModel
+        metadata: {name: qwen3, namespace: NS}
+        spec:
+          image: amdenterpriseai/aim-qwen-qwen3-32b:0.8.5
+          imageMetadata: {model: {canonicalName: Qwen/Qwen3-4B}}
+        ---
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMServiceTemplate
+        metadata: {name: cached, namespace: NS}
+        spec:
+          modelName: qwen3
+          hardware: {gpu: {requests: 1, model: MI300X}}
+          caching: {enabled: true}
+          modelSources: [{modelId: acme/cached, sourceUri: "hf://acme/cached", size: 1Gi}]
+        ---
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMServiceTemplate
+        metadata: {name: broken, namespace: NS}
+        spec:
+          modelName: qwen3
+          hardware: {gpu: {requests: 1, model: MI300X}}
+          modelSources: [{modelId: acme/broken, sourceUri: "hf://acme/broken", size: 1Gi}]
+        ---
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMTemplateCache
+        metadata: {name: doomed, namespace: NS}
+        spec: {templateName: broken, templateScope: Namespace, storageClassName: no-such-class}
+        """);
+
+    // The template's own cache: named like it, owned by it, with the finalizer; its artifact downloads.
+    AIMTemplateCache cache = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> client.resources(AIMTemplateCache.class).inNamespace(ns).withName("cached").get(),
+            c -> c != null && c.getStatus() != null && c.getStatus().status != null && c.getStatus().status.name().equals("Ready"));
+    assertThat(cache.getMetadata().getOwnerReferences()).singleElement()
+        .satisfies(o -> assertThat(o.getKind() + "/" + o.getName()).isEqualTo("AIMServiceTemplate/cached"));
+    assertThat(cache.getMetadata().getFinalizers()).contains("aim.eai.amd.com/artifactcleanup");
+    String kept = cache.getStatus().artifacts.keySet().iterator().next();
+
+    // The other cache's artifact cannot get storage; deleting the cache takes that artifact, not the Ready one.
+    awaitArtifactLabelled(ns, "doomed");
+    client.resources(AIMTemplateCache.class).inNamespace(ns).withName("doomed").delete();
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(
+        () -> client.resources(AIMTemplateCache.class).inNamespace(ns).withName("doomed").get() == null
+            && client.resources(AIMArtifact.class).inNamespace(ns).withLabel("aim.eai.amd.com/template-cache.name", "doomed").list().getItems().isEmpty());
+    assertThat(artifact(ns, kept)).isNotNull();
+
+    // The finalizer never holds a namespace back.
+    client.namespaces().withName(ns).delete();
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+        .until(() -> client.namespaces().withName(ns).get() == null);
+  }
+
+  static void awaitArtifactLabelled(String ns, String cache) {
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(
+        () -> !client.resources(AIMArtifact.class).inNamespace(ns).withLabel("aim.eai.amd.com/template-cache.name", cache).list().getItems().isEmpty());
+  }
+
   static Condition awaitArtifactReady(String ns, String name, String reason) {
     return await()
         .atMost(Duration.ofSeconds(30))

@@ -12,6 +12,13 @@ public interface CacheActivities {
   /** One artifact per model source, found or created: component {@code Artifacts}; field artifacts. */
   StageResult cacheArtifacts(ResourceRef cache);
 
+  /**
+   * Teardown of a deleted template cache (finalizer {@code aim.eai.amd.com/artifactcleanup}): deletes the artifacts
+   * labelled with the cache's name that are not Ready. Does nothing while the namespace is being deleted, so the
+   * finalizer never holds a namespace back.
+   */
+  void cacheDeleteArtifacts(ResourceRef cache);
+
   /** Size and PVC of an artifact: component {@code CachePvc}. */
   StageResult artifactStorage(ResourceRef artifact);
 

@@ -243,6 +243,41 @@ public class CacheActivitiesImpl implements CacheActivities {
     return a;
   }
 
+  @Override
+  public void cacheDeleteArtifacts(ResourceRef ref) {
+    Kube.run(
+        () -> {
+          if (namespaceGoing(ref.namespace())) {
+            // Everything in it goes anyway; waiting on anything here could only hold the namespace back.
+            log.info("{}: namespace is being deleted; leaving its artifacts to it", ref);
+            return;
+          }
+          for (AIMArtifact a :
+              kube.aim(AIMArtifact.class).inNamespace(ref.namespace()).withLabel(Aim.LABEL_TEMPLATE_CACHE_NAME, ref.name()).list().getItems()) {
+            if (artifactState(a) == AIMStatus.Ready) {
+              continue;
+            }
+            kube.aim(AIMArtifact.class).inNamespace(ref.namespace()).withName(a.getMetadata().getName()).delete();
+            log.info("{}: deleted AIMArtifact {} ({})", ref, a.getMetadata().getName(), artifactState(a));
+          }
+        });
+  }
+
+  /** Whether the namespace is being deleted (or cannot be read, which a terminating namespace may cause). */
+  private boolean namespaceGoing(String namespace) {
+    try {
+      var ns = kube.client().namespaces().withName(namespace).get();
+      return ns == null
+          || ns.getMetadata().getDeletionTimestamp() != null
+          || (ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase()));
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() == 403) {
+        return true;
+      }
+      throw e;
+    }
+  }
+
   /**
    * A source's own env (credential overrides). Status copies of inline sources carry no env (it never travels
    * through workflow payloads), so it is read from the template spec, matched by source URI.

@@ -38,7 +38,10 @@ import java.util.function.Supplier;
  *       AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN}, {@code AWS_ENDPOINT_URL}, {@code
  *       AWS_REGION}/{@code AWS_DEFAULT_REGION};
  *   <li>tuning: {@code AIM_DOWNLOAD_PARALLELISM} (default 4), {@code AIM_DOWNLOAD_MAX_ATTEMPTS}
- *       (default 5), {@code AIM_S3_PART_SIZE_BYTES}.
+ *       (default 5), {@code AIM_S3_PART_SIZE_BYTES};
+ *   <li>{@code AIM_DOWNLOAD_MODE}: {@code download} (default; a cache whose completion marker
+ *       still holds ends at once, without network) or {@code verify} (hash every file against the
+ *       source's listing and fetch what is missing or corrupt — cache warming runs this).
  * </ul>
  *
  * <p>Output: on a terminal a progress bar; otherwise one JSON line per {@code PROGRESS_INTERVAL}
@@ -316,6 +319,8 @@ public final class DownloadCommand {
       line.put("skippedFiles", stats.skippedFiles());
       line.put("resumedBytes", stats.resumedBytes());
       line.put("fetchedBytes", stats.fetchedBytes());
+      // Files that had to be fetched (again): all of them on a first run, the repaired ones in verify mode.
+      line.put("fetchedFiles", stats.files() - stats.skippedFiles());
     }
     String json;
     try {
@@ -424,6 +429,13 @@ public final class DownloadCommand {
               .withProgressInterval(seconds(env, "PROGRESS_INTERVAL", Duration.ofSeconds(5)))
               .withParallelism((int) longValue(env, "AIM_DOWNLOAD_PARALLELISM", 4))
               .withMaxAttempts((int) longValue(env, "AIM_DOWNLOAD_MAX_ATTEMPTS", 5));
+      String mode = env.getOrDefault("AIM_DOWNLOAD_MODE", "").strip().toLowerCase(Locale.ROOT);
+      if (mode.equals("verify")) {
+        // Re-verify a complete cache: ignore the completion marker, hash every file, fetch what is bad.
+        options = options.withTrustCompletionMarker(false).withVerifyExisting(true);
+      } else if (!mode.isEmpty() && !mode.equals("download")) {
+        throw new IllegalArgumentException("AIM_DOWNLOAD_MODE must be download or verify: " + mode);
+      }
       return new Settings(target, expected, options);
     }
 

@@ -100,11 +100,25 @@ public final class Downloader {
       throws DownloadException {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(targetDir, "targetDir");
-    return new Run(
-            source,
-            targetDir.toAbsolutePath().normalize(),
-            listener == null ? ProgressListener.NONE : listener)
-        .execute();
+    Path target = targetDir.toAbsolutePath().normalize();
+    ProgressListener progress = listener == null ? ProgressListener.NONE : listener;
+    if (options.trustCompletionMarker()) {
+      long started = System.nanoTime();
+      var marked = CompletionMarker.read(target, source.location());
+      if (marked.isPresent() && marked.get().stillInPlace(target)) {
+        CompletionMarker m = marked.get();
+        progress.onProgress(new DownloadProgress(m.bytes(), m.bytes(), m.files().size(), m.files().size()));
+        log.info("{} is complete (marker {}); nothing to fetch", target, CompletionMarker.FILE);
+        return new DownloadStats(
+            m.files().size(), m.bytes(), Duration.ofNanos(System.nanoTime() - started), 0, m.files().size(), 0);
+      }
+    }
+    // Whatever this run changes, the old marker no longer vouches for it.
+    CompletionMarker.remove(target);
+    Run run = new Run(source, target, progress);
+    DownloadStats stats = run.execute();
+    CompletionMarker.write(target, source.location(), run.listed);
+    return stats;
   }
 
   /** Whether an I/O failure means the file system is full (ENOSPC, or a quota). */
@@ -135,6 +149,10 @@ public final class Downloader {
    *     timeout)
    * @param verifyExisting whether files already in place are hashed before being skipped (default
    *     true; false trusts their size)
+   * @param trustCompletionMarker whether a {@link CompletionMarker} left by an earlier complete run
+   *     of the same source ends the run at once, without any network request, when every file it
+   *     lists is still there with its size (default true; false is the verify mode: list the
+   *     source, hash every file, fetch what is missing or corrupt)
    */
   public record Options(
       int parallelism,
@@ -143,7 +161,8 @@ public final class Downloader {
       int maxAttempts,
       Duration initialBackoff,
       Duration maxBackoff,
-      boolean verifyExisting) {
+      boolean verifyExisting,
+      boolean trustCompletionMarker) {
 
     /** Validates the options. */
     public Options {
@@ -174,6 +193,7 @@ public final class Downloader {
           5,
           Duration.ofSeconds(1),
           Duration.ofSeconds(30),
+          true,
           true);
     }
 
@@ -186,7 +206,8 @@ public final class Downloader {
           maxAttempts,
           initialBackoff,
           maxBackoff,
-          verifyExisting);
+          verifyExisting,
+          trustCompletionMarker);
     }
 
     /** With another stall timeout. */
@@ -198,7 +219,8 @@ public final class Downloader {
           maxAttempts,
           initialBackoff,
           maxBackoff,
-          verifyExisting);
+          verifyExisting,
+          trustCompletionMarker);
     }
 
     /** With another progress interval. */
@@ -210,7 +232,8 @@ public final class Downloader {
           maxAttempts,
           initialBackoff,
           maxBackoff,
-          verifyExisting);
+          verifyExisting,
+          trustCompletionMarker);
     }
 
     /** With another attempt budget. */
@@ -222,13 +245,21 @@ public final class Downloader {
           value,
           initialBackoff,
           maxBackoff,
-          verifyExisting);
+          verifyExisting,
+          trustCompletionMarker);
     }
 
     /** With other retry delays. */
     public Options withBackoff(Duration initial, Duration max) {
       return new Options(
-          parallelism, stallTimeout, progressInterval, maxAttempts, initial, max, verifyExisting);
+          parallelism,
+          stallTimeout,
+          progressInterval,
+          maxAttempts,
+          initial,
+          max,
+          verifyExisting,
+          trustCompletionMarker);
     }
 
     /** With or without hashing files already in place. */
@@ -240,6 +271,20 @@ public final class Downloader {
           maxAttempts,
           initialBackoff,
           maxBackoff,
+          value,
+          trustCompletionMarker);
+    }
+
+    /** With or without trusting a completion marker (false: the verify mode). */
+    public Options withTrustCompletionMarker(boolean value) {
+      return new Options(
+          parallelism,
+          stallTimeout,
+          progressInterval,
+          maxAttempts,
+          initialBackoff,
+          maxBackoff,
+          verifyExisting,
           value);
     }
   }
@@ -270,6 +315,7 @@ public final class Downloader {
     private final AtomicInteger completed = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
     private final AtomicReference<DownloadException> failure = new AtomicReference<>();
+    private volatile List<RemoteFile> listed = List.of();
     private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
     private final Object reportLock = new Object();
     private volatile long lastActivity = System.nanoTime();
@@ -298,6 +344,7 @@ public final class Downloader {
         watchdog.scheduleWithFixedDelay(this::checkStall, tick, tick, TimeUnit.MILLISECONDS);
 
         List<RemoteFile> files = await(workers.submit(this::listWithRetry));
+        listed = List.copyOf(files);
         Map<RemoteFile, Path> destinations = new LinkedHashMap<>();
         long total = 0;
         Set<Path> seen = new LinkedHashSet<>();

@@ -6,6 +6,7 @@ import aim.orchestrator.activities.impl.ResourceActivitiesImpl;
 import aim.orchestrator.activities.impl.ServiceActivitiesImpl;
 import aim.orchestrator.activities.impl.TemplateActivitiesImpl;
 import aim.orchestrator.activities.impl.TransferActivitiesImpl;
+import aim.orchestrator.activities.impl.WarmingActivitiesImpl;
 import aim.orchestrator.activities.kube.ApplyMode;
 import aim.orchestrator.activities.kube.Kube;
 import aim.orchestrator.workflow.TaskQueues;
@@ -73,7 +74,8 @@ public final class AimWorkers {
         new ServiceActivitiesImpl(kube),
         new ModelActivitiesImpl(kube),
         new TemplateActivitiesImpl(kube),
-        new CacheActivitiesImpl(kube, sourceOverrides));
+        new CacheActivitiesImpl(kube, sourceOverrides),
+        new WarmingActivitiesImpl(kube));
     // Following download Jobs is mostly waiting: many at once, on their own queue so they never starve the
     // Kubernetes calls of the workflows.
     var transferWorker =

@@ -19,4 +19,11 @@ public interface TransferActivities {
    * with that type, so Temporal's retry policy backs off and the next attempt replaces the failed Job with a fresh one.
    */
   StageResult awaitDownload(ResourceRef artifact);
+
+  /**
+   * Re-verifies a Ready artifact: a fresh verify Job on its PVC runs the downloader in verify mode (every file hashed
+   * against the source's listing, missing or corrupt files fetched again) and this activity follows it. Failures are
+   * reported in the result, not thrown; an artifact that is not Ready is reported as such and left alone.
+   */
+  ArtifactVerification verifyArtifact(ResourceRef artifact);
 }

@@ -58,7 +58,27 @@ public final class ActivityStubs {
           .setRetryOptions(TRANSFER_RETRY)
           .build();
 
+  /**
+   * Re-verifying an artifact reads (hashes) the whole model from its PVC in a Job, which takes a while for large
+   * models: up to 3 hours per call, a heartbeat every few seconds.
+   */
+  static final ActivityOptions VERIFICATION =
+      ActivityOptions.newBuilder()
+          .setTaskQueue(TaskQueues.TRANSFERS)
+          .setStartToCloseTimeout(Duration.ofHours(3))
+          .setHeartbeatTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(KUBERNETES_RETRY)
+          .build();
+
   private ActivityStubs() {}
+
+  public static aim.orchestrator.activity.TransferActivities verification() {
+    return Workflow.newActivityStub(aim.orchestrator.activity.TransferActivities.class, VERIFICATION);
+  }
+
+  public static aim.orchestrator.activity.WarmingActivities warming() {
+    return Workflow.newActivityStub(aim.orchestrator.activity.WarmingActivities.class, KUBERNETES);
+  }
 
   public static aim.orchestrator.activity.TransferActivities transfers() {
     return Workflow.newActivityStub(aim.orchestrator.activity.TransferActivities.class, TRANSFERS);

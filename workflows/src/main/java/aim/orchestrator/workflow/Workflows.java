@@ -12,7 +12,10 @@ import aim.orchestrator.workflow.template.TemplateWorkflow;
 import aim.orchestrator.workflow.template.TemplateWorkflowImpl;
 import java.util.List;
 
-/** Which workflow runs which AIM kind. Runtime configs and model sources have no workflow yet. */
+/**
+ * Which workflow runs which AIM kind (runtime configs and model sources have no workflow yet), and every workflow
+ * implementation — including CacheWarmingWorkflow, which belongs to no kind.
+ */
 public final class Workflows {
   /** Workflow implementation classes, for worker registration. */
   public static final List<Class<?>> IMPLEMENTATIONS =
@@ -21,7 +24,8 @@ public final class Workflows {
           ModelWorkflowImpl.class,
           TemplateWorkflowImpl.class,
           TemplateCacheWorkflowImpl.class,
-          ArtifactWorkflowImpl.class);
+          ArtifactWorkflowImpl.class,
+          aim.orchestrator.workflow.warming.CacheWarmingWorkflowImpl.class);
 
   private Workflows() {}
 

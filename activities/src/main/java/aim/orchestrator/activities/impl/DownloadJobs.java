@@ -115,13 +115,33 @@ final class DownloadJobs {
     return made != null && now != null && !made.equals(String.valueOf(now));
   }
 
-  /** Creates the download Job (labels propagated as for every child of the artifact); extra env for other modes. */
+  /** The verify Job's name (cache warming). */
+  static String verifyName(AIMArtifact a) {
+    return DerivedNames.artifactVerifyJob(a.getMetadata().getName(), a.getMetadata().getUid());
+  }
+
+  Job getVerify(AIMArtifact a) {
+    return kube.client().batch().v1().jobs().inNamespace(a.getMetadata().getNamespace()).withName(verifyName(a)).get();
+  }
+
+  /** Creates the download Job (labels propagated as for every child of the artifact). */
   Job create(AIMArtifact a, long expectedBytes, List<EnvVar> extraEnv) {
+    return create(a, name(a), "download", expectedBytes, extraEnv);
+  }
+
+  /** Creates the verify Job: the downloader in verify mode on the artifact's PVC. */
+  Job createVerify(AIMArtifact a, long expectedBytes) {
+    return create(a, verifyName(a), "verify", expectedBytes, List.of(new EnvVar("AIM_DOWNLOAD_MODE", "verify", null)));
+  }
+
+  private Job create(AIMArtifact a, String jobName, String component, long expectedBytes, List<EnvVar> extraEnv) {
     String ns = a.getMetadata().getNamespace();
     var rc = runtimeConfigs.resolve(a.getSpec().runtimeConfigName, ns).merged();
     String pvc = DerivedNames.artifactPvc(a.getMetadata().getName(), a.getMetadata().getUid());
-    Job desired = ArtifactManifests.downloadJob(a, name(a), pvc, expectedBytes, rc.env, extraEnv);
-    var labels = Labels.withPropagated(desired.getMetadata().getLabels(), a.getMetadata().getLabels(), rc.labelPropagation);
+    Job desired = ArtifactManifests.downloadJob(a, jobName, pvc, expectedBytes, rc.env, extraEnv);
+    var own = new java.util.LinkedHashMap<>(desired.getMetadata().getLabels());
+    own.put(aim.orchestrator.model.Aim.LABEL_COMPONENT, component);
+    var labels = Labels.withPropagated(own, a.getMetadata().getLabels(), rc.labelPropagation);
     desired.getMetadata().setLabels(labels);
     desired.getSpec().getTemplate().getMetadata().setLabels(labels);
     try {
@@ -129,7 +149,7 @@ final class DownloadJobs {
     } catch (KubernetesClientException e) {
       if (e.getCode() == 409) {
         // Another attempt created it a moment ago: follow that one.
-        return get(a);
+        return kube.client().batch().v1().jobs().inNamespace(ns).withName(jobName).get();
       }
       throw e;
     }

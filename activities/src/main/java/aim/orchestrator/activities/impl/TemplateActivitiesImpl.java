@@ -152,11 +152,10 @@ public class TemplateActivitiesImpl implements TemplateActivities {
         DependencyType.DOWNSTREAM,
         () -> {
           HasMetadata object = kube.current(ref, HasMetadata.class);
-          if (!(object instanceof AIMServiceTemplate template)
-              || template.getSpec().caching == null
-              || !Boolean.TRUE.equals(template.getSpec().caching.enabled)) {
+          if (!TemplateCaches.cachingEnabled(object)) {
             return StageResult.none();
           }
+          AIMServiceTemplate template = (AIMServiceTemplate) object;
           String ns = template.getMetadata().getNamespace();
           String name = template.getMetadata().getName();
           AIMTemplateCache existing = kube.aim(AIMTemplateCache.class).inNamespace(ns).withName(name).get();
@@ -164,18 +163,7 @@ public class TemplateActivitiesImpl implements TemplateActivities {
             // Someone else's cache of that name (made by hand, or by an earlier template of this name): leave it.
             return StageResult.none();
           }
-          AIMTemplateCache cache = new AIMTemplateCache();
-          cache.getMetadata().setName(name);
-          cache.getMetadata().setNamespace(ns);
-          cache.getMetadata().setLabels(Map.of(Aim.LABEL_TEMPLATE_NAME, name, Aim.LABEL_TEMPLATE, name));
-          cache.getMetadata().setOwnerReferences(List.of(Owners.controller(template)));
-          AIMTemplateCacheSpec spec = new AIMTemplateCacheSpec();
-          spec.templateName = name;
-          spec.templateScope = AIMScope.Namespace;
-          spec.env = template.getSpec().caching.env;
-          spec.runtimeConfigName = template.getSpec().runtimeConfigName;
-          spec.mode = AIMTemplateCacheSpec.Mode.Shared;
-          cache.setSpec(spec);
+          AIMTemplateCache cache = TemplateCaches.templateOwned(template);
           kube.apply(cache);
           if (existing == null) {
             log.info("created AIMTemplateCache {}/{} for the template's caching", ns, name);

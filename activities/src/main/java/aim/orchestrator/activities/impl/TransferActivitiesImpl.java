@@ -1,9 +1,12 @@
 package aim.orchestrator.activities.impl;
 
 import aim.orchestrator.activities.kube.Kube;
+import aim.orchestrator.activity.ArtifactVerification;
 import aim.orchestrator.activity.StageResult;
 import aim.orchestrator.activity.TransferActivities;
 import aim.orchestrator.model.AIMArtifact;
+import aim.orchestrator.model.AIMArtifactStatus;
+import aim.orchestrator.model.ResourceStatusValue;
 import aim.orchestrator.model.AIMStatus;
 import aim.orchestrator.render.Sizes;
 import aim.orchestrator.status.ComponentHealth;
@@ -138,6 +141,61 @@ public class TransferActivitiesImpl implements TransferActivities {
         return DownloadStages.downloading(jobName, pods, progressFields(last, size), "Downloading with Job " + jobName);
       }
       DownloadJobs.sleep(timing.poll());
+    }
+  }
+
+  @Override
+  public ArtifactVerification verifyArtifact(ResourceRef ref) {
+    return Kube.call(() -> verify(ref));
+  }
+
+  private ArtifactVerification verify(ResourceRef ref) {
+    ActivityExecutionContext context = context();
+    AIMArtifact artifact = kube.current(ref, AIMArtifact.class);
+    String name = artifact.getMetadata().getName();
+    AIMArtifactStatus status = artifact.getStatus();
+    if (status == null || status.status != ResourceStatusValue.Ready) {
+      return ArtifactVerification.notReady(name, status == null || status.status == null ? "Pending" : status.status.name());
+    }
+    Job old = jobs.getVerify(artifact);
+    if (old != null && DownloadJobs.state(old) == DownloadJobs.State.ACTIVE && context != null && context.getInfo().getAttempt() > 1) {
+      // A retry of this activity (a worker was lost): the verification it started is still running; follow it.
+      log.info("{}: following verify Job {} of an earlier attempt", ref, old.getMetadata().getName());
+    } else {
+      if (old != null) {
+        jobs.deleteAndWait(old, () -> heartbeat(context, null));
+      }
+      old = jobs.createVerify(artifact, CacheActivitiesImpl.sizeOf(artifact));
+      log.info("{}: verifying with Job {}", ref, old.getMetadata().getName());
+    }
+    String jobName = old.getMetadata().getName();
+    while (true) {
+      heartbeat(context, null);
+      Job current = jobs.getVerify(artifact);
+      if (current == null) {
+        return new ArtifactVerification(name, "failed", "VerifyJobGone", 0, 0, 0, "Verify Job " + jobName + " disappeared");
+      }
+      switch (DownloadJobs.state(current)) {
+        case COMPLETE -> {
+          var result = jobs.result(current);
+          int files = result.map(r -> r.path("files").asInt()).orElse(0);
+          int fetchedFiles = result.map(r -> r.path("fetchedFiles").asInt()).orElse(0);
+          long fetchedBytes = result.map(r -> r.path("fetchedBytes").asLong()).orElse(0L);
+          jobs.deleteAndWait(current, () -> heartbeat(context, null));
+          boolean repaired = fetchedFiles > 0;
+          String message = repaired
+              ? fetchedFiles + " of " + files + " files were missing or corrupt and were fetched again (" + Sizes.display(fetchedBytes) + ")"
+              : "all " + files + " files match the source";
+          log.info("{}: {}", ref, message);
+          return new ArtifactVerification(name, repaired ? "repaired" : "verified", null, files, fetchedFiles, fetchedBytes, message);
+        }
+        case FAILED -> {
+          DownloadJobs.Failure failure = jobs.classify(current);
+          log.info("{}: verify Job {} failed: {} {}", ref, jobName, failure.reason(), failure.message());
+          return new ArtifactVerification(name, "failed", failure.reason(), 0, 0, 0, failure.message());
+        }
+        default -> DownloadJobs.sleep(timing.poll());
+      }
     }
   }
 

@@ -14,7 +14,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Beans of the starter: the Kubernetes client, the Temporal client and the watch bridge. */
+/** Beans of the starter: the Kubernetes client, the Temporal clients, cache-warming schedules and the watch bridge. */
 @Configuration(proxyBeanMethods = false)
 public class StarterConfiguration {
   @Bean(destroyMethod = "close")
@@ -36,6 +36,20 @@ public class StarterConfiguration {
   WorkflowClient workflowClient(WorkflowServiceStubs stubs, StarterProperties props) {
     return WorkflowClient.newInstance(
         stubs, WorkflowClientOptions.newBuilder().setNamespace(props.temporalNamespace()).build());
+  }
+
+  @Bean
+  io.temporal.client.schedules.ScheduleClient scheduleClient(WorkflowServiceStubs stubs, StarterProperties props) {
+    return io.temporal.client.schedules.ScheduleClient.newInstance(
+        stubs,
+        io.temporal.client.schedules.ScheduleClientOptions.newBuilder().setNamespace(props.temporalNamespace()).build());
+  }
+
+  /** Cache-warming schedules (Temporal Schedules; cron workflows where the server lacks them). */
+  @Bean
+  aim.orchestrator.starter.schedule.CacheWarmingSchedules cacheWarmingSchedules(
+      io.temporal.client.schedules.ScheduleClient schedules, WorkflowClient temporal) {
+    return new aim.orchestrator.starter.schedule.CacheWarmingSchedules(schedules, temporal);
   }
 
   @Bean(destroyMethod = "close")

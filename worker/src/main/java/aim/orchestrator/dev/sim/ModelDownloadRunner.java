@@ -45,10 +45,11 @@ public final class ModelDownloadRunner implements JobRunner {
     this.volumes = volumes;
   }
 
-  /** True for the Jobs this runner serves: the orchestrator's download Jobs. */
+  /** True for the Jobs this runner serves: the orchestrator's download Jobs and cache warming's verify Jobs. */
   public static boolean isDownloadJob(Job job) {
     var labels = job.getMetadata().getLabels();
-    return labels != null && "download".equals(labels.get(COMPONENT_LABEL));
+    String component = labels == null ? null : labels.get(COMPONENT_LABEL);
+    return "download".equals(component) || "verify".equals(component);
   }
 
   @Override

@@ -282,6 +282,82 @@ class CachingE2ETest {
         .until(() -> client.namespaces().withName(ns).get() == null);
   }
 
+  @Test
+  void cacheWarmingMakesTheCachesAndRepairsACorruptFile() throws Exception {
+    String ns = "e2e-warming";
+    apply(
+        ns,
+        """
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMModel
+        metadata: {name: qwen3, namespace: NS}
+        spec:
+          image: amdenterpriseai/aim-qwen-qwen3-32b:0.8.5
+          imageMetadata: {model: {canonicalName: Qwen/Qwen3-4B}}
+        ---
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMServiceTemplate
+        metadata: {name: warm-me, namespace: NS, labels: {team: ml}}
+        spec:
+          modelName: qwen3
+          hardware: {gpu: {requests: 1, model: MI300X}}
+          modelSources: [{modelId: acme/warm, sourceUri: "hf://acme/warm", size: 1Gi}]
+        ---
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMServiceTemplate
+        metadata: {name: not-me, namespace: NS, labels: {team: other}}
+        spec:
+          modelName: qwen3
+          hardware: {gpu: {requests: 1, model: MI300X}}
+          modelSources: [{modelId: acme/other, sourceUri: "hf://acme/other", size: 1Gi}]
+        """);
+    await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(() -> {
+      var t = client.resources(aim.orchestrator.model.AIMServiceTemplate.class).inNamespace(ns).withName("warm-me").get();
+      return t.getStatus() != null && t.getStatus().status != null && t.getStatus().status.name().equals("Ready");
+    });
+    var request = new aim.orchestrator.workflow.warming.CacheWarmingRequest(ns, "team=ml");
+
+    var first = warm(request, "first");
+
+    assertThat(first.templates()).containsExactly("AIMServiceTemplate/warm-me");
+    assertThat(first.caches()).singleElement().satisfies(c -> assertThat(c.action()).isEqualTo("created"));
+    String cacheName = first.caches().get(0).cache();
+    assertThat(cacheName).isEqualTo(aim.orchestrator.naming.DerivedNames.sharedTemplateCache("warm-me", ns));
+
+    // The cache's own workflows download its artifact; then one file goes bad on the volume.
+    AIMTemplateCache cache = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> client.resources(AIMTemplateCache.class).inNamespace(ns).withName(cacheName).get(),
+            c -> c.getStatus() != null && c.getStatus().status != null && c.getStatus().status.name().equals("Ready"));
+    AIMArtifact artifact = artifact(ns, cache.getStatus().artifacts.keySet().iterator().next());
+    java.nio.file.Path weights = env.volumes().resolve(ns).resolve(artifact.getStatus().persistentVolumeClaim).resolve("model.safetensors");
+    byte[] bytes = java.nio.file.Files.readAllBytes(weights);
+    bytes[100] ^= 1;
+    java.nio.file.Files.write(weights, bytes);
+
+    var second = warm(request, "second");
+
+    assertThat(second.caches()).singleElement().satisfies(c -> assertThat(c.action()).isEqualTo("existing"));
+    assertThat(second.artifacts()).singleElement().satisfies(a -> {
+      assertThat(a.outcome()).isEqualTo("repaired");
+      assertThat(a.fetchedFiles()).isEqualTo(1);
+    });
+    assertThat(java.nio.file.Files.readAllBytes(weights)).isEqualTo(env.hub().files("acme/warm").get("model.safetensors"));
+    assertThat(second.summary()).contains("1 repaired");
+    assertThat(client.batch().v1().jobs().inNamespace(ns).withLabel("aim.eai.amd.com/component", "verify").list().getItems()).isEmpty();
+  }
+
+  static aim.orchestrator.workflow.warming.CacheWarmingReport warm(
+      aim.orchestrator.workflow.warming.CacheWarmingRequest request, String run) {
+    var stub = temporal.newWorkflowStub(
+        aim.orchestrator.workflow.warming.CacheWarmingWorkflow.class,
+        io.temporal.client.WorkflowOptions.newBuilder()
+            .setWorkflowId("CacheWarming/e2e-" + run)
+            .setTaskQueue(aim.orchestrator.workflow.TaskQueues.WORKFLOWS)
+            .setWorkflowExecutionTimeout(Duration.ofSeconds(60))
+            .build());
+    return stub.warm(request);
+  }
+
   static void awaitArtifactLabelled(String ns, String cache) {
     await().atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200)).until(
         () -> !client.resources(AIMArtifact.class).inNamespace(ns).withLabel("aim.eai.amd.com/template-cache.name", cache).list().getItems().isEmpty());

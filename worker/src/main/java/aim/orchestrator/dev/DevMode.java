@@ -33,12 +33,19 @@ public final class DevMode {
     Path kubeconfig = root.resolve(".aim/dev/kubeconfig");
     List<AutoCloseable> closeables = new ArrayList<>();
 
+    int s3Port = Integer.getInteger("aim.dev.s3-port", 9000);
     DevEnvironment env =
-        DevEnvironment.start(temporalPort, kubePort, SimulatorOptions.defaults(), root.resolve(".aim/dev/volumes"));
+        DevEnvironment.start(temporalPort, kubePort, s3Port, SimulatorOptions.defaults(), root.resolve(".aim/dev/volumes"));
     closeables.add(env);
     env.writeKubeconfig(kubeconfig);
     System.out.printf("%n[dev] Temporal:   %s (Temporal CLI: temporal --address %s workflow describe --workflow-id AIMService/ml-team/qwen3-chat)%n", env.temporalTarget(), env.temporalTarget());
     System.out.printf("[dev] Kubernetes: %s (kubectl --kubeconfig %s get aimservices -A)%n", env.kubernetes().url(), kubeconfig);
+    System.out.printf(
+        "[dev] S3:         %s, bucket %s, keys %s / %s (s3:// sources: kubectl apply -f k8s/dev-samples/s3/)%n",
+        env.objectStore().url(),
+        aim.orchestrator.dev.sim.DevObjectStore.BUCKET,
+        aim.orchestrator.dev.sim.DevObjectStore.ACCESS_KEY,
+        aim.orchestrator.dev.sim.DevObjectStore.SECRET_KEY);
     env.simulator()
         .gatewayPort()
         .ifPresent(

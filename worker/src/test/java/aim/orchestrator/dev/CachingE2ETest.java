@@ -346,6 +346,33 @@ class CachingE2ETest {
     assertThat(client.batch().v1().jobs().inNamespace(ns).withLabel("aim.eai.amd.com/component", "verify").list().getItems()).isEmpty();
   }
 
+  @Test
+  void theS3DevSampleServesFromTheDevS3Endpoint() throws Exception {
+    String ns = "e2e-s3";
+    for (String folder : java.util.List.of("../k8s/samples", "../k8s/dev-samples/s3")) {
+      try (var files = java.nio.file.Files.list(java.nio.file.Path.of(folder))) {
+        for (var f : files.sorted().toList()) {
+          apply(ns, java.nio.file.Files.readString(f).replace("namespace: ml-team", "namespace: NS"));
+        }
+      }
+    }
+
+    AIMService svc = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> service(ns, "qwen3-chat-s3"), s -> s != null && s.getStatus() != null && s.getStatus().status != null
+            && s.getStatus().status.name().equals("Running"));
+    assertThat(svc.getStatus().resolvedTemplate.name).isEqualTo("qwen3-32b-mi300x-fp16-latency-s3");
+    AIMArtifact artifact = client.resources(AIMArtifact.class).inNamespace(ns).list().getItems().stream()
+        .filter(a -> a.getSpec().sourceUri.startsWith("s3://")).findFirst().orElseThrow();
+    // No spec.size: the size came from listing the bucket, with the keys from the Secret the runtime config names.
+    long bytes = env.hub().files("Qwen/Qwen3-32B").values().stream().mapToLong(b -> b.length).sum();
+    assertThat(artifact.getStatus().discoveredSizeBytes).isEqualTo(bytes);
+    java.nio.file.Path volume = env.volumes().resolve(ns).resolve(artifact.getStatus().persistentVolumeClaim);
+    assertThat(java.nio.file.Files.readAllBytes(volume.resolve("config.json")))
+        .isEqualTo(env.hub().files("Qwen/Qwen3-32B").get("config.json"));
+    assertThat(Conditions.find(artifact.getStatus().conditions, "DownloadComplete").getReason()).isEqualTo("Verified");
+    assertThat(artifact.getStatus().download.protocol).isEqualTo("S3");
+  }
+
   static aim.orchestrator.workflow.warming.CacheWarmingReport warm(
       aim.orchestrator.workflow.warming.CacheWarmingRequest request, String run) {
     var stub = temporal.newWorkflowStub(

@@ -27,8 +27,8 @@ import java.util.function.Consumer;
  * ({@link DownloadCommand}) with the container's env (secret references resolved through the API), writing into a
  * local folder per PVC ({@code <volumes>/<namespace>/<claim>}) and fetching {@code hf://} sources from the
  * {@link DevModelHub} (there is no internet). Its output becomes the Pod's log while it runs (the orchestrator reads
- * the progress lines there) and its JSON result the container's termination message. Sources the dev mode cannot
- * serve ({@code s3://}) are reported as simulated successes in the Pod log.
+ * the progress lines there) and its JSON result the container's termination message. {@code s3://} sources come
+ * from the {@link DevObjectStore}, with the credentials the container's env names.
  */
 public final class ModelDownloadRunner implements JobRunner {
   private static final SimLog LOG = new SimLog(ModelDownloadRunner.class);
@@ -37,11 +37,13 @@ public final class ModelDownloadRunner implements JobRunner {
 
   private final KubernetesClient client;
   private final DevModelHub hub;
+  private final DevObjectStore objectStore;
   private final Path volumes;
 
-  public ModelDownloadRunner(KubernetesClient client, DevModelHub hub, Path volumes) {
+  public ModelDownloadRunner(KubernetesClient client, DevModelHub hub, DevObjectStore objectStore, Path volumes) {
     this.client = client;
     this.hub = hub;
+    this.objectStore = objectStore;
     this.volumes = volumes;
   }
 
@@ -66,13 +68,14 @@ public final class ModelDownloadRunner implements JobRunner {
     String claim = claimAt(spec.getVolumes(), c, "/cache");
     Path target = volumes.resolve(ns).resolve(claim == null ? job.getMetadata().getName() : claim);
     Files.createDirectories(target);
-    if (!uri.startsWith("hf://")) {
-      return Outcome.success("[dev-simulator] " + uri + ": only hf:// sources are served in dev mode; download simulated\n");
-    }
     Map<String, String> env = env(ns, c.getEnv());
     env.put("TARGET_DIR", target.toString());
     env.put("MOUNT_PATH", target.toString());
+    // There is no internet: every source is served by the dev endpoints.
     env.put("HF_ENDPOINT", hub.url());
+    if (objectStore != null) {
+      env.put("AWS_ENDPOINT_URL", objectStore.url());
+    }
     env.putIfAbsent("PROGRESS_INTERVAL", "1");
     // Where a real Pod's /dev/termination-log would be: the downloader's JSON result, read by the orchestrator.
     Path termination = Files.createTempFile("aim-dev-termination-", ".log");

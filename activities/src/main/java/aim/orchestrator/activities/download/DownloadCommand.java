@@ -37,8 +37,10 @@ import java.util.function.Supplier;
  *   <li>{@code HF_TOKEN}, {@code HF_ENDPOINT}, {@code AWS_ACCESS_KEY_ID}, {@code
  *       AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN}, {@code AWS_ENDPOINT_URL}, {@code
  *       AWS_REGION}/{@code AWS_DEFAULT_REGION};
- *   <li>tuning: {@code AIM_DOWNLOAD_PARALLELISM} (default 4), {@code AIM_DOWNLOAD_MAX_ATTEMPTS}
- *       (default 5), {@code AIM_S3_PART_SIZE_BYTES};
+ *   <li>tuning: {@code AIM_DOWNLOAD_PARALLELISM} (files at once, default 4), {@code
+ *       AIM_DOWNLOAD_CONNECTIONS} (connections per large file, default 4), {@code
+ *       AIM_DOWNLOAD_PART_SIZE_BYTES} (16 MiB), {@code AIM_DOWNLOAD_MAX_ATTEMPTS} (default 5),
+ *       {@code AIM_S3_PART_SIZE_BYTES};
  *   <li>{@code AIM_DOWNLOAD_MODE}: {@code download} (default; a cache whose completion marker
  *       still holds ends at once, without network) or {@code verify} (hash every file against the
  *       source's listing and fetch what is missing or corrupt — cache warming runs this).
@@ -428,7 +430,9 @@ public final class DownloadCommand {
               .withStallTimeout(seconds(env, "STALL_TIMEOUT", Duration.ofSeconds(120)))
               .withProgressInterval(seconds(env, "PROGRESS_INTERVAL", Duration.ofSeconds(5)))
               .withParallelism((int) longValue(env, "AIM_DOWNLOAD_PARALLELISM", 4))
-              .withMaxAttempts((int) longValue(env, "AIM_DOWNLOAD_MAX_ATTEMPTS", 5));
+              .withMaxAttempts((int) longValue(env, "AIM_DOWNLOAD_MAX_ATTEMPTS", 5))
+              .withConnectionsPerFile((int) longValue(env, "AIM_DOWNLOAD_CONNECTIONS", 4))
+              .withPartSize(longValue(env, "AIM_DOWNLOAD_PART_SIZE_BYTES", 16L * 1024 * 1024));
       String mode = env.getOrDefault("AIM_DOWNLOAD_MODE", "").strip().toLowerCase(Locale.ROOT);
       if (mode.equals("verify")) {
         // Re-verify a complete cache: ignore the completion marker, hash every file, fetch what is bad.

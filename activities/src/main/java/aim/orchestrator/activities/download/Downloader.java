@@ -68,6 +68,9 @@ public final class Downloader {
   /** The suffix of files being downloaded. */
   public static final String PARTIAL_SUFFIX = ".incomplete";
 
+  /** The suffix of the journal of finished parts kept next to a large file being downloaded. */
+  public static final String JOURNAL_SUFFIX = ".incomplete.parts";
+
   private static final Logger log = LoggerFactory.getLogger(Downloader.class);
   private static final int BUFFER_SIZE = 256 * 1024;
   private static final AtomicInteger RUNS = new AtomicInteger();
@@ -143,7 +146,7 @@ public final class Downloader {
    * @param stallTimeout abort when no byte arrives for this long (default 120 s, {@code
    *     STALL_TIMEOUT})
    * @param progressInterval minimum time between progress reports (default 1 s)
-   * @param maxAttempts attempts per file without progress before giving up (default 5)
+   * @param maxAttempts attempts per file (or part) without progress before giving up (default 5)
    * @param initialBackoff the first retry delay, doubled on each retry (default 1 s)
    * @param maxBackoff the longest retry delay (default 30 s; never more than half the stall
    *     timeout)
@@ -153,6 +156,10 @@ public final class Downloader {
    *     of the same source ends the run at once, without any network request, when every file it
    *     lists is still there with its size (default true; false is the verify mode: list the
    *     source, hash every file, fetch what is missing or corrupt)
+   * @param connectionsPerFile connections a file of at least two parts is fetched on, in parallel
+   *     byte ranges (default 4; 1 fetches every file as one stream)
+   * @param partSize the byte range one connection fetches at a time, and the unit of resume for
+   *     large files (default 16 MiB)
    */
   public record Options(
       int parallelism,
@@ -162,7 +169,9 @@ public final class Downloader {
       Duration initialBackoff,
       Duration maxBackoff,
       boolean verifyExisting,
-      boolean trustCompletionMarker) {
+      boolean trustCompletionMarker,
+      int connectionsPerFile,
+      long partSize) {
 
     /** Validates the options. */
     public Options {
@@ -171,6 +180,12 @@ public final class Downloader {
       }
       if (maxAttempts < 1) {
         throw new IllegalArgumentException("maxAttempts must be at least 1");
+      }
+      if (connectionsPerFile < 1) {
+        throw new IllegalArgumentException("connectionsPerFile must be at least 1");
+      }
+      if (partSize < 1) {
+        throw new IllegalArgumentException("partSize must be positive");
       }
       requirePositive(stallTimeout, "stallTimeout");
       requirePositive(progressInterval, "progressInterval");
@@ -194,10 +209,17 @@ public final class Downloader {
           Duration.ofSeconds(1),
           Duration.ofSeconds(30),
           true,
-          true);
+          true,
+          4,
+          16L * 1024 * 1024);
     }
 
-    /** With another parallelism. */
+    /** Whether a file of this size is fetched in parallel parts. */
+    boolean parted(long size) {
+      return connectionsPerFile > 1 && size >= 2 * partSize;
+    }
+
+    /** With another parallelism (files at a time). */
     public Options withParallelism(int value) {
       return new Options(
           value,
@@ -207,7 +229,9 @@ public final class Downloader {
           initialBackoff,
           maxBackoff,
           verifyExisting,
-          trustCompletionMarker);
+          trustCompletionMarker,
+          connectionsPerFile,
+          partSize);
     }
 
     /** With another stall timeout. */
@@ -220,7 +244,9 @@ public final class Downloader {
           initialBackoff,
           maxBackoff,
           verifyExisting,
-          trustCompletionMarker);
+          trustCompletionMarker,
+          connectionsPerFile,
+          partSize);
     }
 
     /** With another progress interval. */
@@ -233,7 +259,9 @@ public final class Downloader {
           initialBackoff,
           maxBackoff,
           verifyExisting,
-          trustCompletionMarker);
+          trustCompletionMarker,
+          connectionsPerFile,
+          partSize);
     }
 
     /** With another attempt budget. */
@@ -246,20 +274,9 @@ public final class Downloader {
           initialBackoff,
           maxBackoff,
           verifyExisting,
-          trustCompletionMarker);
-    }
-
-    /** With other retry delays. */
-    public Options withBackoff(Duration initial, Duration max) {
-      return new Options(
-          parallelism,
-          stallTimeout,
-          progressInterval,
-          maxAttempts,
-          initial,
-          max,
-          verifyExisting,
-          trustCompletionMarker);
+          trustCompletionMarker,
+          connectionsPerFile,
+          partSize);
     }
 
     /** With or without hashing files already in place. */
@@ -272,7 +289,9 @@ public final class Downloader {
           initialBackoff,
           maxBackoff,
           value,
-          trustCompletionMarker);
+          trustCompletionMarker,
+          connectionsPerFile,
+          partSize);
     }
 
     /** With or without trusting a completion marker (false: the verify mode). */
@@ -285,7 +304,54 @@ public final class Downloader {
           initialBackoff,
           maxBackoff,
           verifyExisting,
+          value,
+          connectionsPerFile,
+          partSize);
+    }
+
+    /** With another number of connections per large file (1: one stream per file). */
+    public Options withConnectionsPerFile(int value) {
+      return new Options(
+          parallelism,
+          stallTimeout,
+          progressInterval,
+          maxAttempts,
+          initialBackoff,
+          maxBackoff,
+          verifyExisting,
+          trustCompletionMarker,
+          value,
+          partSize);
+    }
+
+    /** With another part size for large files. */
+    public Options withPartSize(long value) {
+      return new Options(
+          parallelism,
+          stallTimeout,
+          progressInterval,
+          maxAttempts,
+          initialBackoff,
+          maxBackoff,
+          verifyExisting,
+          trustCompletionMarker,
+          connectionsPerFile,
           value);
+    }
+
+    /** With other retry delays. */
+    public Options withBackoff(Duration initial, Duration max) {
+      return new Options(
+          parallelism,
+          stallTimeout,
+          progressInterval,
+          maxAttempts,
+          initial,
+          max,
+          verifyExisting,
+          trustCompletionMarker,
+          connectionsPerFile,
+          partSize);
     }
   }
 
@@ -299,6 +365,12 @@ public final class Downloader {
 
     /** Whether a digest mismatch already made this file start over once. */
     boolean restartedClean;
+
+    /**
+     * Bytes of each part counted as progress so far (parted files only): a part fetched again after
+     * a failed attempt counts only beyond this, so progress never counts a byte twice.
+     */
+    long[] partCredited;
   }
 
   /** One {@link #download} call. */
@@ -307,6 +379,7 @@ public final class Downloader {
     private final Path target;
     private final ProgressListener listener;
     private final ExecutorService workers;
+    private final ExecutorService partWorkers;
     private final ScheduledExecutorService watchdog;
     private final ScheduledExecutorService reporter;
     private final AtomicLong done = new AtomicLong();
@@ -328,6 +401,9 @@ public final class Downloader {
       this.target = target;
       this.listener = listener;
       int run = RUNS.incrementAndGet();
+      this.partWorkers =
+          Executors.newFixedThreadPool(
+              options.parallelism() * options.connectionsPerFile(), daemons("aim-download-" + run + "-part-"));
       this.workers =
           Executors.newFixedThreadPool(options.parallelism(), daemons("aim-download-" + run + "-"));
       this.watchdog =
@@ -400,6 +476,7 @@ public final class Downloader {
         return stats;
       } finally {
         workers.shutdownNow();
+        partWorkers.shutdownNow();
         watchdog.shutdownNow();
         reporter.shutdownNow();
         closeOpen();
@@ -457,6 +534,8 @@ public final class Downloader {
         return;
       }
       Path part = dest.resolveSibling(dest.getFileName() + PARTIAL_SUFFIX);
+      Path journal = dest.resolveSibling(dest.getFileName() + JOURNAL_SUFFIX);
+      boolean parted = options.parted(file.size());
       localRun(() -> Files.createDirectories(dest.getParent()), dest.getParent(), "create");
       int attempts = 0;
       while (true) {
@@ -464,8 +543,12 @@ public final class Downloader {
         long fetchedBefore = state.fetched;
         IOException last;
         try {
-          MessageDigest digest = transferOnce(file, part, state);
+          MessageDigest digest =
+              parted ? transferParts(file, part, journal, state) : transferOnce(file, part, state);
           verifyAndMove(file, part, dest, digest, state);
+          if (parted) {
+            deleteQuietly(journal);
+          }
           completed.incrementAndGet();
           return;
         } catch (DownloadException e) {
@@ -495,6 +578,160 @@ public final class Downloader {
               last);
         }
         pause(attempts, last, file.path());
+      }
+    }
+
+    /**
+     * A large file on {@link Options#connectionsPerFile()} connections: its parts (byte ranges of
+     * {@link Options#partSize()}) are fetched in parallel straight into their place in the partial
+     * file, and each finished part is recorded in a journal next to it. A run after a crash or a
+     * killed Pod fetches only the parts the journal does not list, so at most the parts that were
+     * in flight are fetched twice. Returns the digest of the whole file, hashed once it is complete.
+     */
+    private MessageDigest transferParts(
+        RemoteFile file, Path part, Path journalPath, FileState state) throws IOException {
+      long size = file.size();
+      long partSize = options.partSize();
+      int parts = (int) ((size + partSize - 1) / partSize);
+      PartJournal journal =
+          localCall(() -> PartJournal.open(journalPath, part, size, partSize), journalPath, "read");
+      long have = journal.finishedBytes();
+      if (have > 0) {
+        log.info(
+            "Resuming {}: {} of {} parts ({} bytes) already in place",
+            file.path(),
+            journal.finishedParts(),
+            parts,
+            have);
+        resumed.addAndGet(have);
+        state.reusedPartial = true;
+      }
+      credit(state, have);
+      if (state.partCredited == null) {
+        state.partCredited = new long[parts];
+      }
+      long[] credited = state.partCredited;
+      // One lane per connection; each takes the next missing part until none is left.
+      java.util.Queue<Integer> missing = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      for (int i = 0; i < parts; i++) {
+        if (!journal.isFinished(i)) {
+          missing.add(i);
+        }
+      }
+      List<Future<Void>> running = new ArrayList<>();
+      int lanes = Math.min(options.connectionsPerFile(), missing.size());
+      for (int lane = 0; lane < lanes; lane++) {
+        try {
+          running.add(
+              partWorkers.submit(
+                  () -> {
+                    for (Integer index = missing.poll(); index != null; index = missing.poll()) {
+                      fetchPart(file, part, journal, index, credited, state);
+                    }
+                    return null;
+                  }));
+        } catch (RejectedExecutionException rejected) {
+          throw aborted(rejected);
+        }
+      }
+      for (Future<Void> r : running) {
+        await(r);
+      }
+      MessageDigest digest = file.checksum() == null ? null : file.checksum().newDigest(size);
+      if (digest != null) {
+        hash(part, size, digest);
+      }
+      return digest;
+    }
+
+    /** One part, retried on transient failures; recorded in the journal once durable. */
+    private void fetchPart(
+        RemoteFile file, Path part, PartJournal journal, int index, long[] credited, FileState state)
+        throws DownloadException {
+      long offset = index * options.partSize();
+      long length = Math.min(options.partSize(), file.size() - offset);
+      String what = file.path() + " part " + (index + 1);
+      int attempts = 0;
+      long[] fetchedHere = new long[1];
+      while (true) {
+        ensureRunning();
+        long before = fetchedHere[0];
+        IOException last;
+        try {
+          copyPart(file, part, offset, length, index, credited, fetchedHere);
+          localRun(() -> journal.finish(index), part, "record a part of");
+          return;
+        } catch (DownloadException e) {
+          if (!e.retryable()) {
+            throw e;
+          }
+          last = e;
+        } catch (IOException e) {
+          if (aborting(e)) {
+            throw aborted(e);
+          }
+          last = e;
+        }
+        if (fetchedHere[0] > before) {
+          attempts = 0;
+        }
+        attempts++;
+        if (attempts >= options.maxAttempts()) {
+          throw new DownloadException(
+              Reason.FAILED,
+              "Giving up on " + what + " after " + attempts + " attempts without progress: " + describe(last),
+              last);
+        }
+        pause(attempts, last, what);
+      }
+    }
+
+    private void copyPart(
+        RemoteFile file, Path part, long offset, long length, int index, long[] credited, long[] fetchedHere)
+        throws IOException {
+      RemoteContent content = source.openRange(file, offset, length);
+      open.add(content);
+      try (content;
+          FileChannel channel = localCall(() -> FileChannel.open(part, StandardOpenOption.WRITE), part, "write")) {
+        if (content.start() != offset) {
+          throw new DownloadException(
+              Reason.FAILED,
+              source.location() + " ignored the byte range of " + file.path() + " (asked from " + offset + ")");
+        }
+        InputStream in = content.body();
+        byte[] buffer = new byte[BUFFER_SIZE];
+        long position = offset;
+        long end = offset + length;
+        while (position < end) {
+          int n = in.read(buffer, 0, (int) Math.min(buffer.length, end - position));
+          if (n < 0) {
+            throw new IOException(
+                "Connection closed after " + (position - offset) + " of " + length + " bytes of " + file.path()
+                    + " part " + (index + 1));
+          }
+          ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+          long at = position;
+          while (chunk.hasRemaining()) {
+            try {
+              at += channel.write(chunk, at);
+            } catch (IOException e) {
+              throw localFailure(e, part, "write");
+            }
+          }
+          position += n;
+          fetchedHere[0] += n;
+          fetched.addAndGet(n);
+          long progressed = position - offset;
+          if (progressed > credited[index]) {
+            done.addAndGet(progressed - credited[index]);
+            credited[index] = progressed;
+          }
+          touch();
+        }
+        // The bytes must be durable before the journal says the part is done.
+        localRun(() -> channel.force(false), part, "sync");
+      } finally {
+        open.remove(content);
       }
     }
 
@@ -838,6 +1075,7 @@ public final class Downloader {
       if (failure.compareAndSet(null, e)) {
         log.error("Download from {} failed: {}", source.location(), e.getMessage());
         workers.shutdownNow();
+        partWorkers.shutdownNow();
         closeOpen();
       }
     }
@@ -914,7 +1152,8 @@ public final class Downloader {
       Set<Path> dirs = new LinkedHashSet<>();
       destinations.forEach(d -> dirs.add(d.getParent()));
       for (Path dir : dirs) {
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, "*" + PARTIAL_SUFFIX)) {
+        try (DirectoryStream<Path> stale =
+            Files.newDirectoryStream(dir, "*{" + PARTIAL_SUFFIX + "," + JOURNAL_SUFFIX + "}")) {
           for (Path p : stale) {
             log.info("Removing leftover partial file {}", p);
             deleteQuietly(p);

@@ -598,7 +598,7 @@ public final class Downloader {
       long have = journal.finishedBytes();
       if (have > 0) {
         log.info(
-            "Resuming {}: {} of {} parts ({} bytes) already in place",
+            "Resuming {}: {} of {} parts finished, {} bytes in place",
             file.path(),
             journal.finishedParts(),
             parts,
@@ -611,6 +611,10 @@ public final class Downloader {
         state.partCredited = new long[parts];
       }
       long[] credited = state.partCredited;
+      for (int i = 0; i < parts; i++) {
+        // What the journal vouches for was counted above.
+        credited[i] = Math.max(credited[i], journal.durable(i));
+      }
       // One lane per connection; each takes the next missing part until none is left.
       java.util.Queue<Integer> missing = new java.util.concurrent.ConcurrentLinkedQueue<>();
       for (int i = 0; i < parts; i++) {
@@ -644,12 +648,13 @@ public final class Downloader {
       return digest;
     }
 
-    /** One part, retried on transient failures; recorded in the journal once durable. */
+    /**
+     * One part, retried on transient failures, from its last checkpoint; recorded in the journal as
+     * it becomes durable.
+     */
     private void fetchPart(
         RemoteFile file, Path part, PartJournal journal, int index, long[] credited, FileState state)
         throws DownloadException {
-      long offset = index * options.partSize();
-      long length = Math.min(options.partSize(), file.size() - offset);
       String what = file.path() + " part " + (index + 1);
       int attempts = 0;
       long[] fetchedHere = new long[1];
@@ -658,7 +663,7 @@ public final class Downloader {
         long before = fetchedHere[0];
         IOException last;
         try {
-          copyPart(file, part, offset, length, index, credited, fetchedHere);
+          copyPart(file, part, journal, index, credited, fetchedHere);
           localRun(() -> journal.finish(index), part, "record a part of");
           return;
         } catch (DownloadException e) {
@@ -686,10 +691,20 @@ public final class Downloader {
       }
     }
 
+    /**
+     * Fetches the rest of a part after what the journal vouches for, syncing and checkpointing every
+     * {@link #checkpointBytes()}: a run killed mid-part fetches again at most that much per
+     * connection.
+     */
     private void copyPart(
-        RemoteFile file, Path part, long offset, long length, int index, long[] credited, long[] fetchedHere)
+        RemoteFile file, Path part, PartJournal journal, int index, long[] credited, long[] fetchedHere)
         throws IOException {
-      RemoteContent content = source.openRange(file, offset, length);
+      long partStart = index * options.partSize();
+      long durable = journal.durable(index);
+      long offset = partStart + durable;
+      long end = partStart + journal.length(index);
+      long checkpoint = checkpointBytes();
+      RemoteContent content = source.openRange(file, offset, end - offset);
       open.add(content);
       try (content;
           FileChannel channel = localCall(() -> FileChannel.open(part, StandardOpenOption.WRITE), part, "write")) {
@@ -701,13 +716,13 @@ public final class Downloader {
         InputStream in = content.body();
         byte[] buffer = new byte[BUFFER_SIZE];
         long position = offset;
-        long end = offset + length;
+        long unsynced = 0;
         while (position < end) {
           int n = in.read(buffer, 0, (int) Math.min(buffer.length, end - position));
           if (n < 0) {
             throw new IOException(
-                "Connection closed after " + (position - offset) + " of " + length + " bytes of " + file.path()
-                    + " part " + (index + 1));
+                "Connection closed after " + (position - partStart) + " of " + (end - partStart) + " bytes of "
+                    + file.path() + " part " + (index + 1));
           }
           ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
           long at = position;
@@ -719,20 +734,35 @@ public final class Downloader {
             }
           }
           position += n;
+          unsynced += n;
           fetchedHere[0] += n;
           fetched.addAndGet(n);
-          long progressed = position - offset;
+          long progressed = position - partStart;
           if (progressed > credited[index]) {
             done.addAndGet(progressed - credited[index]);
             credited[index] = progressed;
           }
           touch();
+          if (unsynced >= checkpoint && position < end) {
+            // The bytes must be durable before the journal vouches for them.
+            localRun(() -> channel.force(false), part, "sync");
+            long synced = progressed;
+            localRun(() -> journal.checkpoint(index, synced), part, "record a checkpoint of");
+            unsynced = 0;
+          }
         }
-        // The bytes must be durable before the journal says the part is done.
         localRun(() -> channel.force(false), part, "sync");
       } finally {
         open.remove(content);
       }
+    }
+
+    /**
+     * How much of a part is written between checkpoints: an eighth of a part (at least 1 MiB), so
+     * that a kill costs at most that per connection — less than a part for up to 8 connections.
+     */
+    private long checkpointBytes() {
+      return Math.max(Math.min(options.partSize(), 1024 * 1024), options.partSize() / 8);
     }
 
     /** One attempt: resume or start the partial file and fill it to the expected size. */

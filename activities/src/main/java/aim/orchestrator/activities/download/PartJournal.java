@@ -11,10 +11,12 @@ import java.util.BitSet;
 import java.util.List;
 
 /**
- * The journal of a large file's finished parts ({@code <file>.incomplete.parts}): a header naming the file's size and
- * part size, then one line per part that is fully written and synced to the partial file. It is appended to and
- * synced after every part, so after a crash it lists only parts whose bytes are on disk. A journal for another size
- * or part size, or without its partial file, is thrown away together with the partial file.
+ * The journal of a large file's parts ({@code <file>.incomplete.parts}): a header naming the file's size and part
+ * size, then a line {@code <part>} for each part fully written and synced to the partial file, and {@code
+ * <part>@<bytes>} checkpoints of parts in progress (their first bytes are synced). It is appended to and synced
+ * after the bytes it vouches for, so after a crash it claims only bytes that are on disk, and a resumed part goes on
+ * from its last checkpoint. A journal for another size or part size, or without its partial file, is thrown away
+ * together with the partial file.
  */
 final class PartJournal {
   private static final String MAGIC = "aim-download-parts v1";
@@ -23,6 +25,7 @@ final class PartJournal {
   private final long size;
   private final long partSize;
   private final BitSet finished = new BitSet();
+  private final java.util.Map<Integer, Long> checkpoints = new java.util.HashMap<>();
 
   private PartJournal(Path path, long size, long partSize) {
     this.path = path;
@@ -40,12 +43,21 @@ final class PartJournal {
         int parts = journal.parts();
         for (String line : lines.subList(1, lines.size())) {
           try {
-            int i = Integer.parseInt(line.strip());
-            if (i >= 0 && i < parts) {
+            String[] at = line.strip().split("@", 2);
+            int i = Integer.parseInt(at[0]);
+            if (i < 0 || i >= parts) {
+              continue;
+            }
+            if (at.length == 1) {
               journal.finished.set(i);
+            } else {
+              long bytes = Long.parseLong(at[1]);
+              if (bytes > 0 && bytes <= journal.length(i)) {
+                journal.checkpoints.merge(i, bytes, Math::max);
+              }
             }
           } catch (NumberFormatException e) {
-            // a line cut short by a crash: that part was not finished
+            // a line cut short by a crash: it vouches for nothing
           }
         }
         return journal;
@@ -79,21 +91,41 @@ final class PartJournal {
     return finished.cardinality();
   }
 
-  /** The bytes of the finished parts. */
+  /** The length of a part (the last one may be shorter). */
+  long length(int part) {
+    return Math.min(partSize, size - (long) part * partSize);
+  }
+
+  /** Bytes of a part known to be on disk: all of a finished part, else its last checkpoint (0 if none). */
+  synchronized long durable(int part) {
+    return finished.get(part) ? length(part) : checkpoints.getOrDefault(part, 0L);
+  }
+
+  /** The bytes the journal vouches for: finished parts and the checkpointed beginnings of the others. */
   synchronized long finishedBytes() {
     long bytes = 0;
-    for (int i = finished.nextSetBit(0); i >= 0; i = finished.nextSetBit(i + 1)) {
-      bytes += Math.min(partSize, size - (long) i * partSize);
+    for (int i = 0; i < parts(); i++) {
+      bytes += durable(i);
     }
     return bytes;
   }
 
   /** Records a part whose bytes are synced to the partial file. */
   synchronized void finish(int part) throws IOException {
+    append(part + "\n");
+    finished.set(part);
+  }
+
+  /** Records that the first {@code bytes} of a part are synced to the partial file. */
+  synchronized void checkpoint(int part, long bytes) throws IOException {
+    append(part + "@" + bytes + "\n");
+    checkpoints.merge(part, bytes, Math::max);
+  }
+
+  private void append(String line) throws IOException {
     try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      channel.write(ByteBuffer.wrap((part + "\n").getBytes(StandardCharsets.UTF_8)));
+      channel.write(ByteBuffer.wrap(line.getBytes(StandardCharsets.UTF_8)));
       channel.force(false);
     }
-    finished.set(part);
   }
 }

@@ -26,6 +26,7 @@ public final class DevEnvironment implements AutoCloseable {
   private final KubernetesClient client;
   private final ClusterSimulator simulator;
   private final aim.orchestrator.dev.sim.DevModelHub hub;
+  private aim.orchestrator.dev.sim.DevObjectStore objectStore;
   private final aim.orchestrator.dev.sim.DevRegistry registry;
   private final aim.orchestrator.recipes.SimulatedImages images;
   private Path volumes;
@@ -68,6 +69,15 @@ public final class DevEnvironment implements AutoCloseable {
    */
   public static DevEnvironment start(
       int temporalPort, int kubernetesPort, SimulatorOptions simulatorOptions, Path volumes) {
+    return start(temporalPort, kubernetesPort, 0, simulatorOptions, volumes);
+  }
+
+  /**
+   * Starts everything; the dev S3 endpoint listens on {@code s3Port} (0 = a free port) and keeps its objects under
+   * {@code volumes/.s3}.
+   */
+  public static DevEnvironment start(
+      int temporalPort, int kubernetesPort, int s3Port, SimulatorOptions simulatorOptions, Path volumes) {
     int port = temporalPort == 0 ? freePort() : temporalPort;
     // Real time (time skipping locked): the dev mode runs actual timers.
     TestServer.PortBoundTestServer temporal = TestServer.createPortBoundServer(port, true);
@@ -76,7 +86,9 @@ public final class DevEnvironment implements AutoCloseable {
     log.info("[dev] Kubernetes API (dev/test only) on {}", api.url());
     KubernetesClient client = api.newClient();
     aim.orchestrator.dev.sim.DevModelHub hub = aim.orchestrator.dev.sim.DevModelHub.start(0);
-    var downloads = new aim.orchestrator.dev.sim.ModelDownloadRunner(client, hub, volumes);
+    var objectStore =
+        aim.orchestrator.dev.sim.DevObjectStore.start(s3Port, volumes.resolve(".s3"), catalogRepositories(hub));
+    var downloads = new aim.orchestrator.dev.sim.ModelDownloadRunner(client, hub, objectStore, volumes);
     aim.orchestrator.recipes.SimulatedImages images = simulatedImages();
     aim.orchestrator.dev.sim.DevRegistry registry = aim.orchestrator.dev.sim.DevRegistry.start(0);
     for (var image : images.images()) {
@@ -94,7 +106,22 @@ public final class DevEnvironment implements AutoCloseable {
     log.info("[dev] {} simulated AIM images answer discovery Jobs and registry reads: {}", images.images().size(), registry.images());
     DevEnvironment env = new DevEnvironment(temporal, port, api, client, simulator, hub, registry, images);
     env.volumes = volumes;
+    env.objectStore = objectStore;
+    log.info("[dev] S3-compatible endpoint (dev/test only) on {}: s3://{}/<huggingface id>/", objectStore.url(),
+        aim.orchestrator.dev.sim.DevObjectStore.BUCKET);
     return env;
+  }
+
+  /** The synthetic files of every catalog model (and its pre-quantized variants), by Hugging Face id. */
+  static java.util.Map<String, java.util.Map<String, byte[]>> catalogRepositories(aim.orchestrator.dev.sim.DevModelHub hub) {
+    java.util.Map<String, java.util.Map<String, byte[]>> repos = new java.util.TreeMap<>();
+    for (var model : aim.orchestrator.recipes.Catalog.builtIn().models()) {
+      repos.put(model.huggingfaceId(), hub.files(model.huggingfaceId()));
+      for (var variant : model.variants()) {
+        repos.put(variant.huggingfaceId(), hub.files(variant.huggingfaceId()));
+      }
+    }
+    return repos;
   }
 
   /** System property naming a folder of extra simulated-image descriptors (docs/simulated-images.md). */
@@ -149,6 +176,24 @@ public final class DevEnvironment implements AutoCloseable {
     return hosts;
   }
 
+  /**
+   * What a worker of the dev mode lays over an artifact's env when it reaches a model source itself (size checks):
+   * the dev model hub (and the dev S3 endpoint), as the download Jobs use them.
+   */
+  public java.util.Map<String, String> sourceOverrides() {
+    return java.util.Map.of("HF_ENDPOINT", hub.url(), "AWS_ENDPOINT_URL", objectStore.url());
+  }
+
+  /** The dev S3-compatible endpoint (dev/test only). */
+  public aim.orchestrator.dev.sim.DevObjectStore objectStore() {
+    return objectStore;
+  }
+
+  /** The dev model hub (dev/test only). */
+  public aim.orchestrator.dev.sim.DevModelHub hub() {
+    return hub;
+  }
+
   /** The dev registry holding the simulated images (dev/test only). */
   public aim.orchestrator.dev.sim.DevRegistry registry() {
     return registry;
@@ -197,6 +242,7 @@ public final class DevEnvironment implements AutoCloseable {
   @Override
   public void close() {
     simulator.close();
+    objectStore.close();
     hub.close();
     registry.close();
     if (ownsVolumes) {

@@ -39,11 +39,17 @@ public final class DevMode {
     List<AutoCloseable> closeables = new ArrayList<>();
 
     DevEnvironment env =
-        DevEnvironment.start(options.temporalPort, options.kubePort, options.simulator(), root.resolve(".aim/dev/volumes"));
+        DevEnvironment.start(options.temporalPort, options.kubePort, options.s3Port, options.simulator(), root.resolve(".aim/dev/volumes"));
     closeables.add(env);
     env.writeKubeconfig(kubeconfig);
     System.out.printf("%n[dev] Temporal:   %s (Temporal CLI: temporal --address %s workflow describe --workflow-id AIMService/ml-team/qwen3-chat)%n", env.temporalTarget(), env.temporalTarget());
     System.out.printf("[dev] Kubernetes: %s (kubectl --kubeconfig %s get aimservices -A)%n", env.kubernetes().url(), kubeconfig);
+    System.out.printf(
+        "[dev] S3:         %s, bucket %s, keys %s / %s (s3:// sources: kubectl apply -f k8s/dev-samples/s3/)%n",
+        env.objectStore().url(),
+        aim.orchestrator.dev.sim.DevObjectStore.BUCKET,
+        aim.orchestrator.dev.sim.DevObjectStore.ACCESS_KEY,
+        aim.orchestrator.dev.sim.DevObjectStore.SECRET_KEY);
     env.simulator()
         .gatewayPort()
         .ifPresent(
@@ -66,9 +72,9 @@ public final class DevMode {
       closeables.add(0, starter::destroy);
     }
 
-    java.util.List<String> workerArgs =
-        new java.util.ArrayList<>(
-            java.util.List.of(
+    List<String> workerArgs =
+        new ArrayList<>(
+            List.of(
                 "--aim.worker.temporal-target=" + env.temporalTarget(),
                 "--aim.worker.kubeconfig=" + kubeconfig,
                 "--aim.worker.apply-mode=CREATE_OR_MERGE_PATCH",
@@ -79,6 +85,8 @@ public final class DevMode {
     for (String host : env.registryHosts()) {
       workerArgs.add("--aim.worker.registry.mirrors[" + host + "]=" + env.registry().url());
     }
+    // Size checks reach the dev model hub and the dev S3 endpoint, as the download Jobs do.
+    env.sourceOverrides().forEach((k, v) -> workerArgs.add("--aim.worker.source-overrides[" + k + "]=" + v));
     ConfigurableApplicationContext worker =
         new SpringApplicationBuilder(WorkerApplication.class)
             // Command-line arguments, so they win over application.yaml.

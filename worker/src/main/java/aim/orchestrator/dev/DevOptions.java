@@ -20,6 +20,9 @@ public final class DevOptions {
   @Option(names = "--kube-port", defaultValue = "6443", description = "Dev Kubernetes API port (default ${DEFAULT-VALUE}).")
   int kubePort;
 
+  @Option(names = "--s3-port", defaultValue = "9000", description = "Dev S3-compatible endpoint port (default ${DEFAULT-VALUE}).")
+  int s3Port;
+
   @Option(names = "--gpu-nodes", defaultValue = "2", description = "Simulated GPU nodes (default ${DEFAULT-VALUE}).")
   int gpuNodes;
 

@@ -57,7 +57,8 @@ public class WorkerConfiguration {
         props.applyMode(),
         new AimWorkers.Sizing(props.workflowTasks(), props.kubernetesActivities(), props.stickyExecution()),
         Clock.systemUTC(),
-        props.registry().settings());
+        props.registry().settings(),
+        props.sourceOverrides());
     return factory;
   }
 
@@ -73,7 +74,7 @@ public class WorkerConfiguration {
   HealthIndicator temporalWorkers(WorkerFactory factory) {
     return () ->
         factory.isStarted() && !factory.isShutdown()
-            ? Health.up().withDetail("taskQueues", java.util.List.of(aim.orchestrator.workflow.TaskQueues.WORKFLOWS, aim.orchestrator.workflow.TaskQueues.KUBERNETES)).build()
+            ? Health.up().withDetail("taskQueues", java.util.List.of(aim.orchestrator.workflow.TaskQueues.WORKFLOWS, aim.orchestrator.workflow.TaskQueues.KUBERNETES, aim.orchestrator.workflow.TaskQueues.TRANSFERS)).build()
             : Health.outOfService().build();
   }
 }

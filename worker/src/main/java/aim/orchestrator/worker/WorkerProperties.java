@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stickyExecution false only against Temporal's Java test server
  * @param kubernetesMaxConcurrentRequests at most this many Kubernetes API requests in flight per worker process
  * @param registry how container registries are reached ({@code aim.worker.registry.*})
+ * @param sourceOverrides env values replacing an artifact's own when an activity reaches a model source itself (the
+ *     dev mode sets {@code HF_ENDPOINT} and {@code AWS_ENDPOINT_URL} to its local endpoints); empty in production
  */
 @ConfigurationProperties("aim.worker")
 public record WorkerProperties(
@@ -27,7 +29,12 @@ public record WorkerProperties(
     @DefaultValue("20") int kubernetesActivities,
     @DefaultValue("true") boolean stickyExecution,
     @DefaultValue("40") int kubernetesMaxConcurrentRequests,
-    @DefaultValue Registry registry) {
+    @DefaultValue Registry registry,
+    java.util.Map<String, String> sourceOverrides) {
+
+  public WorkerProperties {
+    sourceOverrides = sourceOverrides == null ? java.util.Map.of() : java.util.Map.copyOf(sourceOverrides);
+  }
 
   /**
    * Registry access under {@code aim.worker.registry}: image labels of AIMModels, listings of AIMClusterModelSources.

@@ -12,9 +12,27 @@ public interface CacheActivities {
   /** One artifact per model source, found or created: component {@code Artifacts}; field artifacts. */
   StageResult cacheArtifacts(ResourceRef cache);
 
+  /**
+   * Teardown of a deleted template cache (finalizer {@code aim.eai.amd.com/artifactcleanup}): deletes the artifacts
+   * labelled with the cache's name that are not Ready. Does nothing while the namespace is being deleted, so the
+   * finalizer never holds a namespace back.
+   */
+  void cacheDeleteArtifacts(ResourceRef cache);
+
   /** Size and PVC of an artifact: component {@code CachePvc}. */
   StageResult artifactStorage(ResourceRef artifact);
 
-  /** The download Job of an artifact: components {@code DownloadJob}; fields progress, download. */
+  /**
+   * The download Job of an artifact (runs of the workflow before change {@code artifact-download-attempts} only):
+   * components {@code DownloadJob}; fields progress, download.
+   */
   StageResult artifactDownload(ResourceRef artifact);
+
+  /**
+   * Starts or inspects the artifact's download Job without waiting for it: components {@code DownloadJob} and
+   * {@code DownloadJobPods}, condition {@code DownloadComplete}. The output names the Job when it runs (then
+   * {@link TransferActivities#awaitDownload} follows it); null when there is nothing to wait for — verified, or
+   * failed and not to be retried yet.
+   */
+  StageResult artifactStartDownload(ResourceRef artifact);
 }

@@ -14,4 +14,11 @@ public interface TemplateActivities {
 
   /** Profile and model sources (inline sources, or discovery): fields profile, modelSources, resolvedHardware. */
   StageResult discovery(ResourceRef template);
+
+  /**
+   * Template-level caching (namespaced templates with {@code caching.enabled}, once their model sources are known):
+   * the AIMTemplateCache named like the template and owned by it (spec §3.4). Reports no component, as the
+   * reference does: the cache has its own status.
+   */
+  StageResult ensureCache(ResourceRef template);
 }

@@ -278,6 +278,18 @@ public final class DerivedNames {
   }
 
   /**
+   * Name of the verify Job cache warming runs on an artifact: parts {@code [artifact, "verify"]}, hashed over the
+   * artifact UID (this project's own; the reference has no such Job).
+   *
+   * @param artifact the AIMArtifact name
+   * @param artifactUid the AIMArtifact {@code metadata.uid}
+   * @return the Job name
+   */
+  public static String artifactVerifyJob(String artifact, String artifactUid) {
+    return artifactChild(artifact, "verify", artifactUid);
+  }
+
+  /**
    * Name of the size-check Job of an artifact: parts {@code [artifact, "check-size"]}, hashed over the artifact UID.
    *
    * @param artifact the AIMArtifact name

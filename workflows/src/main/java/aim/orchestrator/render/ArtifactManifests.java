@@ -43,13 +43,32 @@ public final class ArtifactManifests {
         .build();
   }
 
+  /** Annotation on a download Job: the artifact generation it downloads for (a spec change makes a new Job). */
+  public static final String ARTIFACT_GENERATION = "aim.eai.amd.com/artifact-generation";
+
+  /** The download Job's container. */
+  public static final String DOWNLOAD_CONTAINER = "model-download";
+
+  /** How often the downloader prints a progress line (seconds); the transfer activity reads them. */
+  static final String PROGRESS_INTERVAL_SECONDS = "2";
+
   /**
    * The download Job: the artifact's downloader image with the source URI as its argument, the PVC at
    * {@code /cache}, non-root, the reference's env contract. Credentials stay secret references: env is copied as
    * written (valueFrom included), never resolved.
+   *
+   * <p>One Pod per Job ({@code backoffLimit: 0}): a failed attempt is retried by the orchestrator (Temporal's retry
+   * policy, with backoff) with a fresh Job, after reading why the Pod failed from its exit code and termination
+   * message. No TTL: a failed Job stays as the record of a failure a retry cannot fix until it is replaced.
    */
   public static Job downloadJob(
       AIMArtifact artifact, String name, String pvc, long expectedBytes, List<EnvVar> configEnv) {
+    return downloadJob(artifact, name, pvc, expectedBytes, configEnv, List.of());
+  }
+
+  /** The download Job with extra env (e.g. the verify mode of cache warming), laid over everything else. */
+  public static Job downloadJob(
+      AIMArtifact artifact, String name, String pvc, long expectedBytes, List<EnvVar> configEnv, List<EnvVar> extraEnv) {
     var spec = artifact.getSpec();
     String image = spec.modelDownloadImage != null ? spec.modelDownloadImage : Aim.DEFAULT_DOWNLOAD_IMAGE;
     Map<String, String> labels = new LinkedHashMap<>();
@@ -66,17 +85,19 @@ public final class ArtifactManifests {
     env.add(new EnvVar("ARTIFACT_NAME", artifact.getMetadata().getName(), null));
     env.add(new EnvVar("ARTIFACT_NAMESPACE", artifact.getMetadata().getNamespace(), null));
     env.add(new EnvVar("STALL_TIMEOUT", "120", null));
-    List<EnvVar> merged = aim.orchestrator.config.RuntimeConfigMerge.mergeEnv(env, configEnv, spec.env);
+    env.add(new EnvVar("PROGRESS_INTERVAL", PROGRESS_INTERVAL_SECONDS, null));
+    List<EnvVar> merged = aim.orchestrator.config.RuntimeConfigMerge.mergeEnv(env, configEnv, spec.env, extraEnv);
+    Long generation = artifact.getMetadata().getGeneration();
     return new JobBuilder()
         .withNewMetadata()
         .withName(name)
         .withNamespace(artifact.getMetadata().getNamespace())
         .withLabels(labels)
+        .withAnnotations(Map.of(ARTIFACT_GENERATION, String.valueOf(generation == null ? 0 : generation)))
         .withOwnerReferences(Owners.controller(artifact))
         .endMetadata()
         .withNewSpec()
-        .withBackoffLimit(2)
-        .withTtlSecondsAfterFinished(600)
+        .withBackoffLimit(0)
         .withNewTemplate()
         .withNewMetadata()
         .withLabels(labels)
@@ -91,9 +112,10 @@ public final class ArtifactManifests {
         .withRunAsNonRoot(true)
         .endSecurityContext()
         .addNewContainer()
-        .withName("model-download")
+        .withName(DOWNLOAD_CONTAINER)
         .withImage(image)
         .withArgs(spec.sourceUri)
+        .withTerminationMessagePolicy("FallbackToLogsOnError")
         .withEnv(merged)
         .addNewVolumeMount()
         .withName("cache")

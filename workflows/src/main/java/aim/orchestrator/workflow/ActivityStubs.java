@@ -43,7 +43,54 @@ public final class ActivityStubs {
           .setScheduleToCloseTimeout(Duration.ofMinutes(30))
           .build();
 
+  /**
+   * Following a download: a heartbeat every few seconds (a lost worker is noticed within 30 s and another takes
+   * over the same Job), at most 15 minutes per call (the activity returns after 10 to let the workflow write
+   * status), and a failed attempt retried with backoff — each retry runs a fresh download Job. Failures a retry
+   * cannot fix are returned as status, not thrown.
+   */
+  static final RetryOptions TRANSFER_RETRY =
+      RetryOptions.newBuilder()
+          .setInitialInterval(Duration.ofSeconds(10))
+          .setBackoffCoefficient(2.0)
+          .setMaximumInterval(Duration.ofMinutes(2))
+          .setMaximumAttempts(4)
+          .setDoNotRetry(ErrorTypes.nonRetryable())
+          .build();
+
+  static final ActivityOptions TRANSFERS =
+      ActivityOptions.newBuilder()
+          .setTaskQueue(TaskQueues.TRANSFERS)
+          .setStartToCloseTimeout(Duration.ofMinutes(15))
+          .setHeartbeatTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(TRANSFER_RETRY)
+          .build();
+
+  /**
+   * Re-verifying an artifact reads (hashes) the whole model from its PVC in a Job, which takes a while for large
+   * models: up to 3 hours per call, a heartbeat every few seconds.
+   */
+  static final ActivityOptions VERIFICATION =
+      ActivityOptions.newBuilder()
+          .setTaskQueue(TaskQueues.TRANSFERS)
+          .setStartToCloseTimeout(Duration.ofHours(3))
+          .setHeartbeatTimeout(Duration.ofSeconds(30))
+          .setRetryOptions(KUBERNETES_RETRY)
+          .build();
+
   private ActivityStubs() {}
+
+  public static aim.orchestrator.activity.TransferActivities verification() {
+    return Workflow.newActivityStub(aim.orchestrator.activity.TransferActivities.class, VERIFICATION);
+  }
+
+  public static aim.orchestrator.activity.WarmingActivities warming() {
+    return Workflow.newActivityStub(aim.orchestrator.activity.WarmingActivities.class, KUBERNETES);
+  }
+
+  public static aim.orchestrator.activity.TransferActivities transfers() {
+    return Workflow.newActivityStub(aim.orchestrator.activity.TransferActivities.class, TRANSFERS);
+  }
 
   public static ResourceActivities resources() {
     return Workflow.newActivityStub(ResourceActivities.class, KUBERNETES);

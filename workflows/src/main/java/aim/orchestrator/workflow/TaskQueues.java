@@ -6,6 +6,8 @@ public final class TaskQueues {
   public static final String WORKFLOWS = "aim-workflows";
   /** Kubernetes API calls: bounded by the API server's rate limits. */
   public static final String KUBERNETES = "aim-kubernetes";
+  /** Activities that follow long transfers (download Jobs): mostly waiting, many at once. */
+  public static final String TRANSFERS = "aim-transfers";
 
   private TaskQueues() {}
 }

@@ -14,7 +14,10 @@ import aim.orchestrator.workflow.template.TemplateWorkflow;
 import aim.orchestrator.workflow.template.TemplateWorkflowImpl;
 import java.util.List;
 
-/** Which workflow runs which AIM kind. Runtime configs have no workflow. */
+/**
+ * Which workflow runs which AIM kind (runtime configs have no workflow), and every workflow implementation —
+ * including CacheWarmingWorkflow, which belongs to no kind.
+ */
 public final class Workflows {
   /** Workflow implementation classes, for worker registration. */
   public static final List<Class<?>> IMPLEMENTATIONS =
@@ -24,7 +27,8 @@ public final class Workflows {
           TemplateWorkflowImpl.class,
           TemplateCacheWorkflowImpl.class,
           ArtifactWorkflowImpl.class,
-          ModelSourceWorkflowImpl.class);
+          ModelSourceWorkflowImpl.class,
+          aim.orchestrator.workflow.warming.CacheWarmingWorkflowImpl.class);
 
   private Workflows() {}
 

@@ -4,7 +4,10 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -34,23 +37,72 @@ import java.util.function.Supplier;
  *   <li>{@code HF_TOKEN}, {@code HF_ENDPOINT}, {@code AWS_ACCESS_KEY_ID}, {@code
  *       AWS_SECRET_ACCESS_KEY}, {@code AWS_SESSION_TOKEN}, {@code AWS_ENDPOINT_URL}, {@code
  *       AWS_REGION}/{@code AWS_DEFAULT_REGION};
- *   <li>tuning: {@code AIM_DOWNLOAD_PARALLELISM} (default 4), {@code AIM_DOWNLOAD_MAX_ATTEMPTS}
- *       (default 5), {@code AIM_S3_PART_SIZE_BYTES}.
+ *   <li>tuning: {@code AIM_DOWNLOAD_PARALLELISM} (files at once, default 4), {@code
+ *       AIM_DOWNLOAD_CONNECTIONS} (connections per large file, default 4), {@code
+ *       AIM_DOWNLOAD_PART_SIZE_BYTES} (16 MiB), {@code AIM_DOWNLOAD_MAX_ATTEMPTS} (default 5),
+ *       {@code AIM_S3_PART_SIZE_BYTES};
+ *   <li>{@code AIM_DOWNLOAD_MODE}: {@code download} (default; a cache whose completion marker
+ *       still holds ends at once, without network) or {@code verify} (hash every file against the
+ *       source's listing and fetch what is missing or corrupt — cache warming runs this).
  * </ul>
  *
- * <p>Exits 0 when every file is in place and verified. On failure it prints an {@code ERROR:} line
- * worded for the AIM engine's pod-log classifier (source not found, auth, storage full) and exits
- * 1. The last line is always a JSON result: {@code
- * {"result":"ok"|"error","files":N,"bytes":N,"reason":null|"SourceNotFound"|…}}.
+ * <p>Output: on a terminal a progress bar; otherwise one JSON line per {@code PROGRESS_INTERVAL}
+ * ({@code {"event":"progress","downloadedBytes":N,"totalBytes":N,"percentage":P,"completedFiles":N,
+ * "totalFiles":N}}), which the orchestrator's download activity reads from the Pod's log and writes
+ * to the artifact's status — the Pod itself needs no Kubernetes permissions. (The reference
+ * downloader patches the artifact itself; {@code AIM_DOWNLOADER_PATCH_STATUS=true} with {@code
+ * ARTIFACT_NAME} does that too.)
+ *
+ * <p>Exits 0 when every file is in place and verified, else with the code of {@link #exitCode}
+ * for the failure's reason (10 SourceNotFound, 11 AuthError, 12 StorageFull, 13 VerificationFailed,
+ * 14 DownloadStalled, 15 InvalidSource; 1 anything else, 2 usage). It prints an {@code ERROR:} line
+ * worded for the AIM engine's pod-log classifier, and the last line is always a JSON result:
+ * {@code {"result":"ok"|"error","files":N,"bytes":N,"reason":null|"SourceNotFound"|…}} — also
+ * written to the container's termination message ({@code /dev/termination-log} when it exists, or
+ * {@code AIM_TERMINATION_LOG}), where the orchestrator reads it: classification never depends on
+ * log wording.
  */
 public final class DownloadCommand {
   private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Exit code of a failure that has no reason of its own. */
+  public static final int EXIT_FAILED = 1;
+
+  /** Exit code of a usage error. */
+  public static final int EXIT_USAGE = 2;
+
+  /** Where Kubernetes reads a container's termination message from by default. */
+  static final Path DEFAULT_TERMINATION_LOG = Path.of("/dev/termination-log");
+
+  /** The exit code for a failure reason. */
+  public static int exitCode(DownloadException.Reason reason) {
+    return switch (reason) {
+      case SOURCE_NOT_FOUND -> 10;
+      case AUTH -> 11;
+      case STORAGE_FULL -> 12;
+      case VERIFICATION_FAILED -> 13;
+      case STALLED -> 14;
+      case INVALID_SOURCE -> 15;
+      case TRANSIENT, FAILED -> EXIT_FAILED;
+    };
+  }
+
+  /** The reason an exit code stands for, or null for 0 and codes of no particular reason. */
+  public static DownloadException.Reason reasonOfExitCode(int code) {
+    for (DownloadException.Reason r : DownloadException.Reason.values()) {
+      if (r != DownloadException.Reason.FAILED && r != DownloadException.Reason.TRANSIENT && exitCode(r) == code) {
+        return r;
+      }
+    }
+    return null;
+  }
 
   private final Map<String, String> env;
   private final PrintStream out;
   private final PrintStream err;
   private final Supplier<KubernetesClient> kubernetes;
   private final boolean ownsKubernetesClient;
+  private final boolean terminal;
 
   /** Runs the command in this JVM and exits with its code. */
   public static void main(String[] args) {
@@ -93,6 +145,7 @@ public final class DownloadCommand {
     this.err = Objects.requireNonNull(err, "err");
     this.kubernetes = Objects.requireNonNull(kubernetes, "kubernetes");
     this.ownsKubernetesClient = ownsKubernetesClient;
+    this.terminal = out == System.out && System.console() != null;
   }
 
   /**
@@ -104,7 +157,7 @@ public final class DownloadCommand {
     if (args == null || args.length != 1 || args[0].isBlank()) {
       err.println("Usage: DownloadCommand <hf://org/model[@revision] | s3://bucket/prefix>");
       printResult("error", 0, 0, DownloadException.Reason.INVALID_SOURCE.label(), null);
-      return 2;
+      return EXIT_USAGE;
     }
     String uri = args[0].strip();
     String protocol = uri.toLowerCase(Locale.ROOT).startsWith("s3://") ? "S3" : "HTTP";
@@ -115,7 +168,7 @@ public final class DownloadCommand {
     DownloadSource source = null;
     try {
       Settings settings = Settings.from(env);
-      status = statusReporter();
+      status = "true".equalsIgnoreCase(env.getOrDefault("AIM_DOWNLOADER_PATCH_STATUS", "")) ? statusReporter() : null;
       source = DownloadSource.fromUri(uri, env);
       protocol = source.protocol();
       if (settings.expectedBytes() > 0) {
@@ -142,18 +195,7 @@ public final class DownloadCommand {
                 last.set(progress);
                 long total =
                     progress.totalBytes() > 0 ? progress.totalBytes() : settings.expectedBytes();
-                out.println(
-                    "Progress: "
-                        + progress.percentage()
-                        + "% ("
-                        + progress.downloadedBytes()
-                        + "/"
-                        + total
-                        + " bytes, "
-                        + progress.completedFiles()
-                        + "/"
-                        + progress.totalFiles()
-                        + " files)");
+                printProgress(progress, total);
                 if (reporter != null) {
                   reporter.progress(progress.downloadedBytes(), total, false);
                 }
@@ -195,12 +237,13 @@ public final class DownloadCommand {
           last.get().completedFiles(),
           last.get().downloadedBytes(),
           e.reason().label(),
-          null);
-      return 1;
+          null,
+          e.getMessage());
+      return exitCode(e.reason());
     } catch (IllegalArgumentException e) {
       err.println("ERROR: invalid configuration: " + e.getMessage());
       printResult("error", 0, 0, "InvalidConfiguration", null);
-      return 1;
+      return EXIT_FAILED;
     } catch (RuntimeException e) {
       err.println("ERROR: download failed: " + e);
       printResult(
@@ -209,7 +252,7 @@ public final class DownloadCommand {
           last.get().downloadedBytes(),
           DownloadException.Reason.FAILED.label(),
           null);
-      return 1;
+      return EXIT_FAILED;
     } finally {
       if (source != null) {
         source.close();
@@ -241,23 +284,136 @@ public final class DownloadCommand {
 
   private void printResult(
       String result, int files, long bytes, String reason, DownloadStats stats) {
+    printResult(result, files, bytes, reason, stats, null);
+  }
+
+  /**
+   * The result line of a failed run, as the command prints it (for simulations of the download
+   * Pod that must look the same to the orchestrator).
+   */
+  public static String failureResult(DownloadException.Reason reason, String message) {
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("result", "error");
+    line.put("files", 0);
+    line.put("bytes", 0);
+    line.put("reason", reason.label());
+    line.put("message", message);
+    try {
+      return JSON.writeValueAsString(line);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private void printResult(
+      String result, int files, long bytes, String reason, DownloadStats stats, String message) {
     Map<String, Object> line = new LinkedHashMap<>();
     line.put("result", result);
     line.put("files", files);
     line.put("bytes", bytes);
     line.put("reason", reason);
+    if (message != null) {
+      // DownloadException messages name the source but never a credential.
+      line.put("message", message);
+    }
     if (stats != null) {
       line.put("durationMs", stats.duration().toMillis());
       line.put("skippedFiles", stats.skippedFiles());
       line.put("resumedBytes", stats.resumedBytes());
       line.put("fetchedBytes", stats.fetchedBytes());
+      // Files that had to be fetched (again): all of them on a first run, the repaired ones in verify mode.
+      line.put("fetchedFiles", stats.files() - stats.skippedFiles());
     }
+    String json;
+    try {
+      json = JSON.writeValueAsString(line);
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+    endProgressBar();
+    out.println(json);
+    out.flush();
+    writeTerminationMessage(json);
+  }
+
+  /**
+   * The result line as the container's termination message: Kubernetes keeps it on the terminated
+   * container's state, so the orchestrator classifies a failure from it and the exit code alone.
+   */
+  private void writeTerminationMessage(String json) {
+    String configured = env.getOrDefault("AIM_TERMINATION_LOG", "");
+    Path file = configured.isBlank() ? DEFAULT_TERMINATION_LOG : Path.of(configured.strip());
+    if (configured.isBlank() && !Files.isWritable(file)) {
+      return; // not in a Pod
+    }
+    try {
+      Files.writeString(file, json + "\n", StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      err.println("WARN: cannot write the termination message to " + file + ": " + e.getMessage());
+    }
+  }
+
+  private boolean barShown;
+
+  /** A progress bar on a terminal, a JSON line otherwise. */
+  private void printProgress(DownloadProgress progress, long total) {
+    int pct = total > 0 ? (int) Math.min(100, progress.downloadedBytes() * 100 / total) : progress.percentage();
+    if (terminal) {
+      int width = 30;
+      int filled = pct * width / 100;
+      out.print(
+          "\r["
+              + "#".repeat(filled)
+              + " ".repeat(width - filled)
+              + "] "
+              + pct
+              + "% "
+              + human(progress.downloadedBytes())
+              + "/"
+              + human(total)
+              + " "
+              + progress.completedFiles()
+              + "/"
+              + progress.totalFiles()
+              + " files");
+      out.flush();
+      barShown = true;
+      return;
+    }
+    Map<String, Object> line = new LinkedHashMap<>();
+    line.put("event", "progress");
+    line.put("downloadedBytes", progress.downloadedBytes());
+    line.put("totalBytes", total);
+    line.put("percentage", pct);
+    line.put("completedFiles", progress.completedFiles());
+    line.put("totalFiles", progress.totalFiles());
     try {
       out.println(JSON.writeValueAsString(line));
     } catch (JsonProcessingException e) {
       throw new IllegalStateException(e);
     }
     out.flush();
+  }
+
+  private void endProgressBar() {
+    if (barShown) {
+      out.println();
+      barShown = false;
+    }
+  }
+
+  private static String human(long bytes) {
+    if (bytes < 1024) {
+      return bytes + " B";
+    }
+    String[] units = {"KiB", "MiB", "GiB", "TiB"};
+    double v = bytes;
+    int u = -1;
+    while (v >= 1024 && u < units.length - 1) {
+      v /= 1024;
+      u++;
+    }
+    return String.format(Locale.ROOT, "%.1f %s", v, units[u]);
   }
 
   /** The environment contract, parsed. */
@@ -274,7 +430,16 @@ public final class DownloadCommand {
               .withStallTimeout(seconds(env, "STALL_TIMEOUT", Duration.ofSeconds(120)))
               .withProgressInterval(seconds(env, "PROGRESS_INTERVAL", Duration.ofSeconds(5)))
               .withParallelism((int) longValue(env, "AIM_DOWNLOAD_PARALLELISM", 4))
-              .withMaxAttempts((int) longValue(env, "AIM_DOWNLOAD_MAX_ATTEMPTS", 5));
+              .withMaxAttempts((int) longValue(env, "AIM_DOWNLOAD_MAX_ATTEMPTS", 5))
+              .withConnectionsPerFile((int) longValue(env, "AIM_DOWNLOAD_CONNECTIONS", 4))
+              .withPartSize(longValue(env, "AIM_DOWNLOAD_PART_SIZE_BYTES", 16L * 1024 * 1024));
+      String mode = env.getOrDefault("AIM_DOWNLOAD_MODE", "").strip().toLowerCase(Locale.ROOT);
+      if (mode.equals("verify")) {
+        // Re-verify a complete cache: ignore the completion marker, hash every file, fetch what is bad.
+        options = options.withTrustCompletionMarker(false).withVerifyExisting(true);
+      } else if (!mode.isEmpty() && !mode.equals("download")) {
+        throw new IllegalArgumentException("AIM_DOWNLOAD_MODE must be download or verify: " + mode);
+      }
       return new Settings(target, expected, options);
     }
 

@@ -52,6 +52,16 @@ public interface DownloadSource extends AutoCloseable {
    */
   RemoteContent open(RemoteFile file, long offset) throws IOException;
 
+  /**
+   * Opens {@code length} bytes of a file from {@code offset}: one part of a file fetched on several
+   * connections at once. The result's start must be {@code offset}; a source that ignored the range
+   * returns a start of 0 (the caller then gives up on parts). The default opens from {@code offset}
+   * to the end; the caller reads only {@code length} bytes and closes it.
+   */
+  default RemoteContent openRange(RemoteFile file, long offset, long length) throws IOException {
+    return open(file, offset);
+  }
+
   /** Releases connections and clients. */
   @Override
   void close();

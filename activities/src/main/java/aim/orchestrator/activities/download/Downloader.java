@@ -68,6 +68,9 @@ public final class Downloader {
   /** The suffix of files being downloaded. */
   public static final String PARTIAL_SUFFIX = ".incomplete";
 
+  /** The suffix of the journal of finished parts kept next to a large file being downloaded. */
+  public static final String JOURNAL_SUFFIX = ".incomplete.parts";
+
   private static final Logger log = LoggerFactory.getLogger(Downloader.class);
   private static final int BUFFER_SIZE = 256 * 1024;
   private static final AtomicInteger RUNS = new AtomicInteger();
@@ -100,11 +103,25 @@ public final class Downloader {
       throws DownloadException {
     Objects.requireNonNull(source, "source");
     Objects.requireNonNull(targetDir, "targetDir");
-    return new Run(
-            source,
-            targetDir.toAbsolutePath().normalize(),
-            listener == null ? ProgressListener.NONE : listener)
-        .execute();
+    Path target = targetDir.toAbsolutePath().normalize();
+    ProgressListener progress = listener == null ? ProgressListener.NONE : listener;
+    if (options.trustCompletionMarker()) {
+      long started = System.nanoTime();
+      var marked = CompletionMarker.read(target, source.location());
+      if (marked.isPresent() && marked.get().stillInPlace(target)) {
+        CompletionMarker m = marked.get();
+        progress.onProgress(new DownloadProgress(m.bytes(), m.bytes(), m.files().size(), m.files().size()));
+        log.info("{} is complete (marker {}); nothing to fetch", target, CompletionMarker.FILE);
+        return new DownloadStats(
+            m.files().size(), m.bytes(), Duration.ofNanos(System.nanoTime() - started), 0, m.files().size(), 0);
+      }
+    }
+    // Whatever this run changes, the old marker no longer vouches for it.
+    CompletionMarker.remove(target);
+    Run run = new Run(source, target, progress);
+    DownloadStats stats = run.execute();
+    CompletionMarker.write(target, source.location(), run.listed);
+    return stats;
   }
 
   /** Whether an I/O failure means the file system is full (ENOSPC, or a quota). */
@@ -129,12 +146,20 @@ public final class Downloader {
    * @param stallTimeout abort when no byte arrives for this long (default 120 s, {@code
    *     STALL_TIMEOUT})
    * @param progressInterval minimum time between progress reports (default 1 s)
-   * @param maxAttempts attempts per file without progress before giving up (default 5)
+   * @param maxAttempts attempts per file (or part) without progress before giving up (default 5)
    * @param initialBackoff the first retry delay, doubled on each retry (default 1 s)
    * @param maxBackoff the longest retry delay (default 30 s; never more than half the stall
    *     timeout)
    * @param verifyExisting whether files already in place are hashed before being skipped (default
    *     true; false trusts their size)
+   * @param trustCompletionMarker whether a {@link CompletionMarker} left by an earlier complete run
+   *     of the same source ends the run at once, without any network request, when every file it
+   *     lists is still there with its size (default true; false is the verify mode: list the
+   *     source, hash every file, fetch what is missing or corrupt)
+   * @param connectionsPerFile connections a file of at least two parts is fetched on, in parallel
+   *     byte ranges (default 4; 1 fetches every file as one stream)
+   * @param partSize the byte range one connection fetches at a time, and the unit of resume for
+   *     large files (default 16 MiB)
    */
   public record Options(
       int parallelism,
@@ -143,7 +168,10 @@ public final class Downloader {
       int maxAttempts,
       Duration initialBackoff,
       Duration maxBackoff,
-      boolean verifyExisting) {
+      boolean verifyExisting,
+      boolean trustCompletionMarker,
+      int connectionsPerFile,
+      long partSize) {
 
     /** Validates the options. */
     public Options {
@@ -152,6 +180,12 @@ public final class Downloader {
       }
       if (maxAttempts < 1) {
         throw new IllegalArgumentException("maxAttempts must be at least 1");
+      }
+      if (connectionsPerFile < 1) {
+        throw new IllegalArgumentException("connectionsPerFile must be at least 1");
+      }
+      if (partSize < 1) {
+        throw new IllegalArgumentException("partSize must be positive");
       }
       requirePositive(stallTimeout, "stallTimeout");
       requirePositive(progressInterval, "progressInterval");
@@ -174,10 +208,18 @@ public final class Downloader {
           5,
           Duration.ofSeconds(1),
           Duration.ofSeconds(30),
-          true);
+          true,
+          true,
+          4,
+          16L * 1024 * 1024);
     }
 
-    /** With another parallelism. */
+    /** Whether a file of this size is fetched in parallel parts. */
+    boolean parted(long size) {
+      return connectionsPerFile > 1 && size >= 2 * partSize;
+    }
+
+    /** With another parallelism (files at a time). */
     public Options withParallelism(int value) {
       return new Options(
           value,
@@ -186,7 +228,10 @@ public final class Downloader {
           maxAttempts,
           initialBackoff,
           maxBackoff,
-          verifyExisting);
+          verifyExisting,
+          trustCompletionMarker,
+          connectionsPerFile,
+          partSize);
     }
 
     /** With another stall timeout. */
@@ -198,7 +243,10 @@ public final class Downloader {
           maxAttempts,
           initialBackoff,
           maxBackoff,
-          verifyExisting);
+          verifyExisting,
+          trustCompletionMarker,
+          connectionsPerFile,
+          partSize);
     }
 
     /** With another progress interval. */
@@ -210,7 +258,10 @@ public final class Downloader {
           maxAttempts,
           initialBackoff,
           maxBackoff,
-          verifyExisting);
+          verifyExisting,
+          trustCompletionMarker,
+          connectionsPerFile,
+          partSize);
     }
 
     /** With another attempt budget. */
@@ -222,13 +273,10 @@ public final class Downloader {
           value,
           initialBackoff,
           maxBackoff,
-          verifyExisting);
-    }
-
-    /** With other retry delays. */
-    public Options withBackoff(Duration initial, Duration max) {
-      return new Options(
-          parallelism, stallTimeout, progressInterval, maxAttempts, initial, max, verifyExisting);
+          verifyExisting,
+          trustCompletionMarker,
+          connectionsPerFile,
+          partSize);
     }
 
     /** With or without hashing files already in place. */
@@ -240,7 +288,70 @@ public final class Downloader {
           maxAttempts,
           initialBackoff,
           maxBackoff,
+          value,
+          trustCompletionMarker,
+          connectionsPerFile,
+          partSize);
+    }
+
+    /** With or without trusting a completion marker (false: the verify mode). */
+    public Options withTrustCompletionMarker(boolean value) {
+      return new Options(
+          parallelism,
+          stallTimeout,
+          progressInterval,
+          maxAttempts,
+          initialBackoff,
+          maxBackoff,
+          verifyExisting,
+          value,
+          connectionsPerFile,
+          partSize);
+    }
+
+    /** With another number of connections per large file (1: one stream per file). */
+    public Options withConnectionsPerFile(int value) {
+      return new Options(
+          parallelism,
+          stallTimeout,
+          progressInterval,
+          maxAttempts,
+          initialBackoff,
+          maxBackoff,
+          verifyExisting,
+          trustCompletionMarker,
+          value,
+          partSize);
+    }
+
+    /** With another part size for large files. */
+    public Options withPartSize(long value) {
+      return new Options(
+          parallelism,
+          stallTimeout,
+          progressInterval,
+          maxAttempts,
+          initialBackoff,
+          maxBackoff,
+          verifyExisting,
+          trustCompletionMarker,
+          connectionsPerFile,
           value);
+    }
+
+    /** With other retry delays. */
+    public Options withBackoff(Duration initial, Duration max) {
+      return new Options(
+          parallelism,
+          stallTimeout,
+          progressInterval,
+          maxAttempts,
+          initial,
+          max,
+          verifyExisting,
+          trustCompletionMarker,
+          connectionsPerFile,
+          partSize);
     }
   }
 
@@ -254,6 +365,12 @@ public final class Downloader {
 
     /** Whether a digest mismatch already made this file start over once. */
     boolean restartedClean;
+
+    /**
+     * Bytes of each part counted as progress so far (parted files only): a part fetched again after
+     * a failed attempt counts only beyond this, so progress never counts a byte twice.
+     */
+    long[] partCredited;
   }
 
   /** One {@link #download} call. */
@@ -262,6 +379,7 @@ public final class Downloader {
     private final Path target;
     private final ProgressListener listener;
     private final ExecutorService workers;
+    private final ExecutorService partWorkers;
     private final ScheduledExecutorService watchdog;
     private final ScheduledExecutorService reporter;
     private final AtomicLong done = new AtomicLong();
@@ -270,6 +388,7 @@ public final class Downloader {
     private final AtomicInteger completed = new AtomicInteger();
     private final AtomicInteger skipped = new AtomicInteger();
     private final AtomicReference<DownloadException> failure = new AtomicReference<>();
+    private volatile List<RemoteFile> listed = List.of();
     private final Set<Closeable> open = ConcurrentHashMap.newKeySet();
     private final Object reportLock = new Object();
     private volatile long lastActivity = System.nanoTime();
@@ -282,6 +401,9 @@ public final class Downloader {
       this.target = target;
       this.listener = listener;
       int run = RUNS.incrementAndGet();
+      this.partWorkers =
+          Executors.newFixedThreadPool(
+              options.parallelism() * options.connectionsPerFile(), daemons("aim-download-" + run + "-part-"));
       this.workers =
           Executors.newFixedThreadPool(options.parallelism(), daemons("aim-download-" + run + "-"));
       this.watchdog =
@@ -298,6 +420,7 @@ public final class Downloader {
         watchdog.scheduleWithFixedDelay(this::checkStall, tick, tick, TimeUnit.MILLISECONDS);
 
         List<RemoteFile> files = await(workers.submit(this::listWithRetry));
+        listed = List.copyOf(files);
         Map<RemoteFile, Path> destinations = new LinkedHashMap<>();
         long total = 0;
         Set<Path> seen = new LinkedHashSet<>();
@@ -353,6 +476,7 @@ public final class Downloader {
         return stats;
       } finally {
         workers.shutdownNow();
+        partWorkers.shutdownNow();
         watchdog.shutdownNow();
         reporter.shutdownNow();
         closeOpen();
@@ -410,6 +534,8 @@ public final class Downloader {
         return;
       }
       Path part = dest.resolveSibling(dest.getFileName() + PARTIAL_SUFFIX);
+      Path journal = dest.resolveSibling(dest.getFileName() + JOURNAL_SUFFIX);
+      boolean parted = options.parted(file.size());
       localRun(() -> Files.createDirectories(dest.getParent()), dest.getParent(), "create");
       int attempts = 0;
       while (true) {
@@ -417,8 +543,12 @@ public final class Downloader {
         long fetchedBefore = state.fetched;
         IOException last;
         try {
-          MessageDigest digest = transferOnce(file, part, state);
+          MessageDigest digest =
+              parted ? transferParts(file, part, journal, state) : transferOnce(file, part, state);
           verifyAndMove(file, part, dest, digest, state);
+          if (parted) {
+            deleteQuietly(journal);
+          }
           completed.incrementAndGet();
           return;
         } catch (DownloadException e) {
@@ -449,6 +579,190 @@ public final class Downloader {
         }
         pause(attempts, last, file.path());
       }
+    }
+
+    /**
+     * A large file on {@link Options#connectionsPerFile()} connections: its parts (byte ranges of
+     * {@link Options#partSize()}) are fetched in parallel straight into their place in the partial
+     * file, and each finished part is recorded in a journal next to it. A run after a crash or a
+     * killed Pod fetches only the parts the journal does not list, so at most the parts that were
+     * in flight are fetched twice. Returns the digest of the whole file, hashed once it is complete.
+     */
+    private MessageDigest transferParts(
+        RemoteFile file, Path part, Path journalPath, FileState state) throws IOException {
+      long size = file.size();
+      long partSize = options.partSize();
+      int parts = (int) ((size + partSize - 1) / partSize);
+      PartJournal journal =
+          localCall(() -> PartJournal.open(journalPath, part, size, partSize), journalPath, "read");
+      long have = journal.finishedBytes();
+      if (have > 0) {
+        log.info(
+            "Resuming {}: {} of {} parts finished, {} bytes in place",
+            file.path(),
+            journal.finishedParts(),
+            parts,
+            have);
+        resumed.addAndGet(have);
+        state.reusedPartial = true;
+      }
+      credit(state, have);
+      if (state.partCredited == null) {
+        state.partCredited = new long[parts];
+      }
+      long[] credited = state.partCredited;
+      for (int i = 0; i < parts; i++) {
+        // What the journal vouches for was counted above.
+        credited[i] = Math.max(credited[i], journal.durable(i));
+      }
+      // One lane per connection; each takes the next missing part until none is left.
+      java.util.Queue<Integer> missing = new java.util.concurrent.ConcurrentLinkedQueue<>();
+      for (int i = 0; i < parts; i++) {
+        if (!journal.isFinished(i)) {
+          missing.add(i);
+        }
+      }
+      List<Future<Void>> running = new ArrayList<>();
+      int lanes = Math.min(options.connectionsPerFile(), missing.size());
+      for (int lane = 0; lane < lanes; lane++) {
+        try {
+          running.add(
+              partWorkers.submit(
+                  () -> {
+                    for (Integer index = missing.poll(); index != null; index = missing.poll()) {
+                      fetchPart(file, part, journal, index, credited, state);
+                    }
+                    return null;
+                  }));
+        } catch (RejectedExecutionException rejected) {
+          throw aborted(rejected);
+        }
+      }
+      for (Future<Void> r : running) {
+        await(r);
+      }
+      MessageDigest digest = file.checksum() == null ? null : file.checksum().newDigest(size);
+      if (digest != null) {
+        hash(part, size, digest);
+      }
+      return digest;
+    }
+
+    /**
+     * One part, retried on transient failures, from its last checkpoint; recorded in the journal as
+     * it becomes durable.
+     */
+    private void fetchPart(
+        RemoteFile file, Path part, PartJournal journal, int index, long[] credited, FileState state)
+        throws DownloadException {
+      String what = file.path() + " part " + (index + 1);
+      int attempts = 0;
+      long[] fetchedHere = new long[1];
+      while (true) {
+        ensureRunning();
+        long before = fetchedHere[0];
+        IOException last;
+        try {
+          copyPart(file, part, journal, index, credited, fetchedHere);
+          localRun(() -> journal.finish(index), part, "record a part of");
+          return;
+        } catch (DownloadException e) {
+          if (!e.retryable()) {
+            throw e;
+          }
+          last = e;
+        } catch (IOException e) {
+          if (aborting(e)) {
+            throw aborted(e);
+          }
+          last = e;
+        }
+        if (fetchedHere[0] > before) {
+          attempts = 0;
+        }
+        attempts++;
+        if (attempts >= options.maxAttempts()) {
+          throw new DownloadException(
+              Reason.FAILED,
+              "Giving up on " + what + " after " + attempts + " attempts without progress: " + describe(last),
+              last);
+        }
+        pause(attempts, last, what);
+      }
+    }
+
+    /**
+     * Fetches the rest of a part after what the journal vouches for, syncing and checkpointing every
+     * {@link #checkpointBytes()}: a run killed mid-part fetches again at most that much per
+     * connection.
+     */
+    private void copyPart(
+        RemoteFile file, Path part, PartJournal journal, int index, long[] credited, long[] fetchedHere)
+        throws IOException {
+      long partStart = index * options.partSize();
+      long durable = journal.durable(index);
+      long offset = partStart + durable;
+      long end = partStart + journal.length(index);
+      long checkpoint = checkpointBytes();
+      RemoteContent content = source.openRange(file, offset, end - offset);
+      open.add(content);
+      try (content;
+          FileChannel channel = localCall(() -> FileChannel.open(part, StandardOpenOption.WRITE), part, "write")) {
+        if (content.start() != offset) {
+          throw new DownloadException(
+              Reason.FAILED,
+              source.location() + " ignored the byte range of " + file.path() + " (asked from " + offset + ")");
+        }
+        InputStream in = content.body();
+        byte[] buffer = new byte[BUFFER_SIZE];
+        long position = offset;
+        long unsynced = 0;
+        while (position < end) {
+          int n = in.read(buffer, 0, (int) Math.min(buffer.length, end - position));
+          if (n < 0) {
+            throw new IOException(
+                "Connection closed after " + (position - partStart) + " of " + (end - partStart) + " bytes of "
+                    + file.path() + " part " + (index + 1));
+          }
+          ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+          long at = position;
+          while (chunk.hasRemaining()) {
+            try {
+              at += channel.write(chunk, at);
+            } catch (IOException e) {
+              throw localFailure(e, part, "write");
+            }
+          }
+          position += n;
+          unsynced += n;
+          fetchedHere[0] += n;
+          fetched.addAndGet(n);
+          long progressed = position - partStart;
+          if (progressed > credited[index]) {
+            done.addAndGet(progressed - credited[index]);
+            credited[index] = progressed;
+          }
+          touch();
+          if (unsynced >= checkpoint && position < end) {
+            // The bytes must be durable before the journal vouches for them.
+            localRun(() -> channel.force(false), part, "sync");
+            long synced = progressed;
+            localRun(() -> journal.checkpoint(index, synced), part, "record a checkpoint of");
+            unsynced = 0;
+          }
+        }
+        localRun(() -> channel.force(false), part, "sync");
+      } finally {
+        open.remove(content);
+      }
+    }
+
+    /**
+     * How much of a part is written between checkpoints: an eighth of a part (at least 1 MiB), so
+     * that a kill costs at most that per connection — less than a part for up to 8 connections.
+     */
+    private long checkpointBytes() {
+      return Math.max(Math.min(options.partSize(), 1024 * 1024), options.partSize() / 8);
     }
 
     /** One attempt: resume or start the partial file and fill it to the expected size. */
@@ -791,6 +1105,7 @@ public final class Downloader {
       if (failure.compareAndSet(null, e)) {
         log.error("Download from {} failed: {}", source.location(), e.getMessage());
         workers.shutdownNow();
+        partWorkers.shutdownNow();
         closeOpen();
       }
     }
@@ -867,7 +1182,8 @@ public final class Downloader {
       Set<Path> dirs = new LinkedHashSet<>();
       destinations.forEach(d -> dirs.add(d.getParent()));
       for (Path dir : dirs) {
-        try (DirectoryStream<Path> stale = Files.newDirectoryStream(dir, "*" + PARTIAL_SUFFIX)) {
+        try (DirectoryStream<Path> stale =
+            Files.newDirectoryStream(dir, "*{" + PARTIAL_SUFFIX + "," + JOURNAL_SUFFIX + "}")) {
           for (Path p : stale) {
             log.info("Removing leftover partial file {}", p);
             deleteQuietly(p);

@@ -233,6 +233,16 @@ public final class HuggingFaceSource implements DownloadSource {
 
   @Override
   public RemoteContent open(RemoteFile file, long offset) throws IOException {
+    return openBytes(file, offset, -1);
+  }
+
+  @Override
+  public RemoteContent openRange(RemoteFile file, long offset, long length) throws IOException {
+    return openBytes(file, offset, Math.min(file.size(), offset + length) - 1);
+  }
+
+  /** From {@code offset} to {@code last} (inclusive), or to the end when {@code last} is negative. */
+  private RemoteContent openBytes(RemoteFile file, long offset, long last) throws IOException {
     URI current =
         api(
             "/"
@@ -247,7 +257,9 @@ public final class HuggingFaceSource implements DownloadSource {
               .timeout(requestTimeout)
               .header("Accept-Encoding", "identity")
               .GET();
-      if (offset > 0) {
+      if (last >= 0) {
+        request.header("Range", "bytes=" + offset + "-" + last);
+      } else if (offset > 0) {
         request.header("Range", "bytes=" + offset + "-");
       }
       authorize(request, current);

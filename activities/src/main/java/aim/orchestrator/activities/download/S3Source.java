@@ -212,6 +212,13 @@ public final class S3Source implements DownloadSource {
   }
 
   @Override
+  public RemoteContent openRange(RemoteFile file, long offset, long length) throws IOException {
+    PartStream stream = new PartStream(prefix + file.path(), offset, Math.min(file.size(), offset + length));
+    stream.nextPart();
+    return new RemoteContent(offset, stream);
+  }
+
+  @Override
   public void close() {
     if (ownsClient) {
       // Closing the SDK's Netty event loops waits out a 2 s quiet period; nothing needs to wait.

@@ -1,5 +1,8 @@
 package aim.orchestrator.activities.impl;
 
+import aim.orchestrator.activities.download.DownloadException;
+import aim.orchestrator.activities.download.DownloadSource;
+import aim.orchestrator.activities.download.RemoteFile;
 import aim.orchestrator.activities.kube.Kube;
 import aim.orchestrator.activities.kube.RuntimeConfigs;
 import aim.orchestrator.activity.CacheActivities;
@@ -28,10 +31,13 @@ import aim.orchestrator.status.Conditions;
 import aim.orchestrator.status.DependencyType;
 import aim.orchestrator.status.ErrorCategory;
 import aim.orchestrator.workflow.ResourceRef;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.storage.StorageClass;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -50,9 +56,22 @@ public class CacheActivitiesImpl implements CacheActivities {
   private final Kube kube;
   private final RuntimeConfigs runtimeConfigs;
 
+  private final Map<String, String> sourceOverrides;
+  private final DownloadJobs downloadJobs;
+
   public CacheActivitiesImpl(Kube kube) {
+    this(kube, Map.of());
+  }
+
+  /**
+   * @param sourceOverrides env values that replace the artifact's own when an activity reaches a source itself
+   *     (the dev mode's local Hugging Face and S3 endpoints); empty in production
+   */
+  public CacheActivitiesImpl(Kube kube, Map<String, String> sourceOverrides) {
     this.kube = kube;
     this.runtimeConfigs = new RuntimeConfigs(kube);
+    this.sourceOverrides = Map.copyOf(sourceOverrides);
+    this.downloadJobs = new DownloadJobs(kube);
   }
 
   // ---- template cache ----------------------------------------------------------------------------------------
@@ -153,17 +172,43 @@ public class CacheActivitiesImpl implements CacheActivities {
                 null,
                 null);
           }
-          var ready = worst.getStatus() == null ? null : Conditions.find(worst.getStatus().conditions, "Ready");
-          String reason = ready != null && ready.getReason() != null ? ready.getReason() : "CachesNotReady";
+          Condition why = whyNotReady(worst);
+          String reason = why != null && why.getReason() != null ? why.getReason() : "CachesNotReady";
+          String detail = why != null && why.getMessage() != null && !why.getMessage().isEmpty() ? ": " + why.getMessage() : "";
           AIMStatus state = worstState == AIMStatus.Pending ? AIMStatus.Progressing : worstState;
           return new StageResult(
               List.of(
                   ComponentHealth.of(
-                      "Artifacts", state, reason, "AIMArtifact " + worst.getMetadata().getName() + " is " + worstState, DependencyType.DOWNSTREAM)),
+                      "Artifacts", state, reason, "AIMArtifact " + worst.getMetadata().getName() + " is " + worstState + detail, DependencyType.DOWNSTREAM)),
               fields,
               null,
               null);
         });
+  }
+
+  /** Ready reasons of the status framework that say less than the component behind them. */
+  private static final java.util.Set<String> GENERIC_READY_REASONS =
+      java.util.Set.of("Progressing", "InvalidSpec", "ReferenceNotFound", "InfrastructureError");
+
+  /**
+   * The condition that says why an artifact is not Ready: its {@code Ready} condition, unless that only says
+   * "Progressing" or names an error category ("InvalidSpec", …) — then its first failing component ({@code CachePvcReady=False PVCPending}, …), so a storage or
+   * download problem shows on the template cache (and from there on the service) under its own reason.
+   */
+  static Condition whyNotReady(AIMArtifact artifact) {
+    if (artifact.getStatus() == null || artifact.getStatus().conditions == null) {
+      return null;
+    }
+    List<Condition> conditions = artifact.getStatus().conditions;
+    Condition ready = Conditions.find(conditions, "Ready");
+    if (ready != null && ready.getReason() != null && !GENERIC_READY_REASONS.contains(ready.getReason())) {
+      return ready;
+    }
+    return conditions.stream()
+        .filter(c -> "False".equals(c.getStatus()))
+        .filter(c -> c.getType().endsWith("Ready") && !"Ready".equals(c.getType()))
+        .findFirst()
+        .orElse(ready);
   }
 
   private AIMArtifact newArtifact(
@@ -196,6 +241,41 @@ public class CacheActivitiesImpl implements CacheActivities {
     spec.runtimeConfigName = cache.getSpec().runtimeConfigName;
     a.setSpec(spec);
     return a;
+  }
+
+  @Override
+  public void cacheDeleteArtifacts(ResourceRef ref) {
+    Kube.run(
+        () -> {
+          if (namespaceGoing(ref.namespace())) {
+            // Everything in it goes anyway; waiting on anything here could only hold the namespace back.
+            log.info("{}: namespace is being deleted; leaving its artifacts to it", ref);
+            return;
+          }
+          for (AIMArtifact a :
+              kube.aim(AIMArtifact.class).inNamespace(ref.namespace()).withLabel(Aim.LABEL_TEMPLATE_CACHE_NAME, ref.name()).list().getItems()) {
+            if (artifactState(a) == AIMStatus.Ready) {
+              continue;
+            }
+            kube.aim(AIMArtifact.class).inNamespace(ref.namespace()).withName(a.getMetadata().getName()).delete();
+            log.info("{}: deleted AIMArtifact {} ({})", ref, a.getMetadata().getName(), artifactState(a));
+          }
+        });
+  }
+
+  /** Whether the namespace is being deleted (or cannot be read, which a terminating namespace may cause). */
+  private boolean namespaceGoing(String namespace) {
+    try {
+      var ns = kube.client().namespaces().withName(namespace).get();
+      return ns == null
+          || ns.getMetadata().getDeletionTimestamp() != null
+          || (ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase()));
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      if (e.getCode() == 403) {
+        return true;
+      }
+      throw e;
+    }
   }
 
   /**
@@ -251,17 +331,20 @@ public class CacheActivitiesImpl implements CacheActivities {
         DependencyType.DOWNSTREAM,
         () -> {
           AIMArtifact artifact = kube.current(ref, AIMArtifact.class);
-          long size = sizeOf(artifact);
-          if (size <= 0) {
-            return StageResult.of(
-                ComponentHealth.error(
-                    "CachePvc",
-                    ErrorCategory.INVALID_SPEC,
-                    "StorageSizeError",
-                    "spec.size is required: size discovery is not available in this version",
-                    DependencyType.DOWNSTREAM));
-          }
           var rc = runtimeConfigs.resolve(artifact.getSpec().runtimeConfigName, ref.namespace()).merged();
+          List<ComponentHealth> components = new ArrayList<>();
+          Map<String, Object> fields = new LinkedHashMap<>();
+          long size = Sizes.bytes(artifact.getSpec().size);
+          if (size <= 0) {
+            // No spec.size: ask the source (the reference runs a check-size Job for this).
+            SizeCheck check = checkSize(artifact, rc.env);
+            components.add(check.health());
+            if (!check.health().isReady()) {
+              return new StageResult(components, fields, null, null);
+            }
+            size = check.bytes();
+            fields.put("discoveredSizeBytes", size);
+          }
           int headroom =
               rc.storage != null && rc.storage.pvcHeadroomPercent != null ? rc.storage.pvcHeadroomPercent : DEFAULT_HEADROOM;
           String storageClass =
@@ -281,21 +364,105 @@ public class CacheActivitiesImpl implements CacheActivities {
             pvc = kube.client().resource(desired).create();
             log.info("created PVC {}/{} ({})", ref.namespace(), pvcName, requested);
           }
-          Map<String, Object> fields = new LinkedHashMap<>();
           fields.put("persistentVolumeClaim", pvcName);
           fields.put("displaySize", Sizes.display(size));
           fields.put("allocatedSize", pvc.getSpec().getResources().getRequests().get("storage").toString());
           fields.put("headroomPercent", headroom);
           fields.put("mode", noOwners(artifact) ? AIMTemplateCacheSpec.Mode.Shared : AIMTemplateCacheSpec.Mode.Dedicated);
-          String phase = pvc.getStatus() == null ? null : pvc.getStatus().getPhase();
-          ComponentHealth h =
-              "Bound".equals(phase)
-                  ? ComponentHealth.ready("CachePvc", "PVCBound", "PVC " + pvcName + " is bound", DependencyType.DOWNSTREAM)
-                  : "Lost".equals(phase)
-                      ? ComponentHealth.of("CachePvc", AIMStatus.Failed, "PVCLost", "PVC " + pvcName + " lost its volume", DependencyType.DOWNSTREAM)
-                      : ComponentHealth.of("CachePvc", AIMStatus.Progressing, "PVCPending", "PVC " + pvcName + " is not bound yet", DependencyType.DOWNSTREAM);
-          return new StageResult(List.of(h), fields, null, pvcName);
+          components.add(pvcHealth(pvc));
+          return new StageResult(components, fields, null, pvcName);
         });
+  }
+
+  /** A size and how it was found. */
+  record SizeCheck(long bytes, ComponentHealth health) {}
+
+  /** At most 1 PiB, as the reference's check-size output validation (2^50 bytes). */
+  static final long MAX_SIZE_BYTES = 1L << 50;
+
+  /**
+   * The total size of the artifact's source: the size found before ({@code status.discoveredSizeBytes}), else what
+   * the source lists (Hugging Face file sizes, S3 object sizes). Credentials come from the env the download Job gets,
+   * Secrets resolved here; a source that is not there or refuses the credentials is reported as the download would
+   * be ({@code SourceNotFound}, {@code AuthError}); a network failure is retried.
+   */
+  SizeCheck checkSize(AIMArtifact artifact, List<io.fabric8.kubernetes.api.model.EnvVar> configEnv) {
+    String c = "CheckSize";
+    DependencyType d = DependencyType.DOWNSTREAM;
+    AIMArtifactStatus status = artifact.getStatus();
+    if (status != null && status.discoveredSizeBytes != null && status.discoveredSizeBytes > 0) {
+      long bytes = status.discoveredSizeBytes;
+      return new SizeCheck(bytes, ComponentHealth.ready(c, "SizeDiscovered", Sizes.display(bytes) + " (" + bytes + " bytes) listed by the source", d));
+    }
+    String uri = artifact.getSpec().sourceUri;
+    Map<String, String> env;
+    try {
+      env = SourceEnv.resolve(
+          kube.client(), artifact.getMetadata().getNamespace(),
+          aim.orchestrator.config.RuntimeConfigMerge.mergeEnv(configEnv, artifact.getSpec().env), sourceOverrides);
+    } catch (SourceEnv.MissingReference e) {
+      return new SizeCheck(0, ComponentHealth.error(c, ErrorCategory.MISSING_UPSTREAM, "ReferenceNotFound", e.getMessage(), d));
+    }
+    long total = 0;
+    int files;
+    try (DownloadSource source = DownloadSource.fromUri(uri, env)) {
+      List<RemoteFile> listed = source.listFiles();
+      files = listed.size();
+      for (RemoteFile f : listed) {
+        total += f.size();
+      }
+    } catch (DownloadException e) {
+      return switch (e.reason()) {
+        case SOURCE_NOT_FOUND -> new SizeCheck(0, ComponentHealth.error(c, ErrorCategory.INVALID_SPEC, "SourceNotFound", e.getMessage(), d));
+        case AUTH -> new SizeCheck(0, ComponentHealth.error(c, ErrorCategory.AUTH, "AuthError", e.getMessage(), d));
+        case INVALID_SOURCE -> new SizeCheck(0, ComponentHealth.error(c, ErrorCategory.INVALID_SPEC, "InvalidSpec", e.getMessage(), d));
+        default -> throw io.temporal.failure.ApplicationFailure.newFailure(
+            "Cannot list " + uri + ": " + e.getMessage(), aim.orchestrator.workflow.ErrorTypes.Infrastructure.name());
+      };
+    } catch (java.io.IOException e) {
+      throw io.temporal.failure.ApplicationFailure.newFailure(
+          "Cannot list " + uri + ": " + e, aim.orchestrator.workflow.ErrorTypes.Infrastructure.name());
+    }
+    if (total <= 0 || total > MAX_SIZE_BYTES) {
+      return new SizeCheck(0, ComponentHealth.of(c, AIMStatus.Failed, "StorageSizeError",
+          uri + " lists " + files + " files with " + total + " bytes; set spec.size", d));
+    }
+    log.info("{} holds {} files, {} bytes", uri, files, total);
+    return new SizeCheck(total, ComponentHealth.ready(c, "SizeDiscovered", Sizes.display(total) + " (" + total + " bytes) in " + files + " files listed by the source", d));
+  }
+
+  /** The PVC's health from its phase, its StorageClass and its Events (see {@link PvcHealth}). */
+  ComponentHealth pvcHealth(PersistentVolumeClaim pvc) {
+    String phase = pvc.getStatus() == null ? null : pvc.getStatus().getPhase();
+    if ("Bound".equals(phase)) {
+      return PvcHealth.of(pvc, null, null, List.of());
+    }
+    String className = pvc.getSpec() == null ? null : pvc.getSpec().getStorageClassName();
+    StorageClass sc;
+    if (className == null) {
+      sc =
+          kube.client().storage().v1().storageClasses().list().getItems().stream()
+              .filter(CacheActivitiesImpl::isDefaultClass)
+              .findFirst()
+              .orElse(null);
+    } else if (className.isEmpty()) {
+      sc = null;
+    } else {
+      sc = kube.client().storage().v1().storageClasses().withName(className).get();
+    }
+    String uid = pvc.getMetadata().getUid();
+    List<Event> events =
+        kube.client().v1().events().inNamespace(pvc.getMetadata().getNamespace()).withField("involvedObject.uid", uid).list().getItems().stream()
+            .filter(e -> e.getInvolvedObject() != null && uid.equals(e.getInvolvedObject().getUid()))
+            .toList();
+    return PvcHealth.of(pvc, sc, className, events);
+  }
+
+  private static boolean isDefaultClass(StorageClass sc) {
+    var a = sc.getMetadata().getAnnotations();
+    return a != null
+        && ("true".equals(a.get("storageclass.kubernetes.io/is-default-class"))
+            || "true".equals(a.get("storageclass.beta.kubernetes.io/is-default-class")));
   }
 
   @Override
@@ -338,6 +505,58 @@ public class CacheActivitiesImpl implements CacheActivities {
           long done = status != null && status.progress != null && status.progress.downloadedBytes != null ? status.progress.downloadedBytes : 0;
           int pct = size > 0 ? (int) Math.min(99, done * 100 / size) : 0;
           return progress(ComponentHealth.of("DownloadJob", AIMStatus.Progressing, "Downloading", "Downloading with Job " + jobName, DependencyType.DOWNSTREAM), size, done, pct + "%", "Downloading");
+        });
+  }
+
+  /** How long a download that failed for a reason a retry may fix waits before a fresh attempt (after Temporal's own). */
+  static final java.time.Duration RETRY_AFTER = java.time.Duration.ofMinutes(10);
+
+  @Override
+  public StageResult artifactStartDownload(ResourceRef ref) {
+    return Kube.stage(
+        "DownloadJob",
+        DependencyType.DOWNSTREAM,
+        () -> {
+          AIMArtifact artifact = kube.current(ref, AIMArtifact.class);
+          String protocol = DownloadStages.protocolOf(artifact.getSpec().sourceUri);
+          long size = sizeOf(artifact);
+          Job job = downloadJobs.get(artifact);
+          DownloadJobs.State state = DownloadJobs.state(job);
+          AIMArtifactStatus status = artifact.getStatus();
+          boolean wasVerified = status != null && status.status == ResourceStatusValue.Ready;
+          if (state == DownloadJobs.State.COMPLETE || (state == DownloadJobs.State.NONE && wasVerified)) {
+            // Verified once; a later re-verification is cache warming's business.
+            return DownloadStages.verified(job == null ? null : job.getMetadata().getName(), size, protocol);
+          }
+          if (job != null && DownloadJobs.forOlderSpec(job, artifact)) {
+            log.info("download Job {} was made for an older spec of {}; replacing it", job.getMetadata().getName(), ref);
+            downloadJobs.deleteAndWait(job, () -> {});
+            job = null;
+            state = DownloadJobs.State.NONE;
+          }
+          if (state == DownloadJobs.State.FAILED) {
+            DownloadJobs.Failure failure = downloadJobs.classify(job);
+            java.time.Instant failedAt = DownloadJobs.failedAt(job);
+            java.time.Instant retryAt = failedAt == null ? null : failedAt.plus(RETRY_AFTER);
+            if (!failure.retryable() || retryAt == null || retryAt.isAfter(java.time.Instant.now())) {
+              return DownloadStages.failed(failure, job.getMetadata().getName(), failure.retryable() ? retryAt : null, protocol);
+            }
+            log.info("retrying the download of {} with a fresh Job after {}", ref, failure.reason());
+            downloadJobs.deleteAndWait(job, () -> {});
+            state = DownloadJobs.State.NONE;
+          }
+          if (state == DownloadJobs.State.NONE) {
+            job = downloadJobs.create(artifact, size, List.of());
+            log.info("created download Job {}/{}", ref.namespace(), job.getMetadata().getName());
+            Map<String, Object> fields = new LinkedHashMap<>();
+            fields.put("progress", DownloadStages.running(size, 0));
+            fields.put("download", DownloadStages.download(protocol, 1, null, "Starting"));
+            return DownloadStages.downloading(
+                job.getMetadata().getName(), List.of(), fields, "Download Job " + job.getMetadata().getName() + " created");
+          }
+          // Running: progress belongs to the activity that follows the Job.
+          return DownloadStages.downloading(
+              job.getMetadata().getName(), downloadJobs.pods(job), Map.of(), "Downloading with Job " + job.getMetadata().getName());
         });
   }
 

@@ -21,6 +21,7 @@ import aim.orchestrator.model.AIMServiceTemplateSpecCommon;
 import aim.orchestrator.model.AIMServiceTemplateStatus;
 import aim.orchestrator.model.AIMStatus;
 import aim.orchestrator.model.AIMTemplateCache;
+import aim.orchestrator.status.CacheReasons;
 import aim.orchestrator.model.AIMTemplateCacheSpec;
 import aim.orchestrator.model.Aim;
 import aim.orchestrator.model.ResourceStatusValue;
@@ -308,15 +309,36 @@ public class ServiceActivitiesImpl implements ServiceActivities {
           c.templateCacheRef = cref;
           fields.put("cache", c);
           String cname = "AIMTemplateCache " + cache.getMetadata().getName();
+          ComponentHealth surfaced = surfacedCacheProblem(cache, cname);
           ComponentHealth health =
-              switch (cacheStatus(cache)) {
-                case Ready -> ComponentHealth.ready("Cache", "CacheReady", cname + " is ready", DependencyType.DOWNSTREAM);
-                case Progressing -> ComponentHealth.of("Cache", AIMStatus.Progressing, "CacheNotReady", cname + " is downloading", DependencyType.DOWNSTREAM);
-                case Failed -> ComponentHealth.of("Cache", AIMStatus.Failed, "CacheFailed", cname + " failed", DependencyType.DOWNSTREAM);
-                default -> ComponentHealth.of("Cache", AIMStatus.Progressing, "CacheCreating", cname + " is " + cacheStatus(cache), DependencyType.DOWNSTREAM);
-              };
+              surfaced != null
+                  ? surfaced
+                  : switch (cacheStatus(cache)) {
+                    case Ready -> ComponentHealth.ready("Cache", "CacheReady", cname + " is ready", DependencyType.DOWNSTREAM);
+                    case Progressing -> ComponentHealth.of("Cache", AIMStatus.Progressing, "CacheNotReady", cname + " is downloading", DependencyType.DOWNSTREAM);
+                    case Failed -> ComponentHealth.of("Cache", AIMStatus.Failed, "CacheFailed", cname + " failed", DependencyType.DOWNSTREAM);
+                    default -> ComponentHealth.of("Cache", AIMStatus.Progressing, "CacheCreating", cname + " is " + cacheStatus(cache), DependencyType.DOWNSTREAM);
+                  };
           return new StageResult(List.of(health), fields, cref, null);
         });
+  }
+
+  /**
+   * A cache that is not Ready because of a storage or download problem of one of its artifacts shows that reason
+   * ({@code StorageClassMissing}, {@code SourceNotFound}, …) on the service, with the artifact's message; null when
+   * the cache is Ready or its reason is not one of {@link CacheReasons}.
+   */
+  private static ComponentHealth surfacedCacheProblem(AIMTemplateCache cache, String cname) {
+    AIMStatus state = cacheStatus(cache);
+    if (state == AIMStatus.Ready || cache.getStatus() == null) {
+      return null;
+    }
+    var artifacts = aim.orchestrator.status.Conditions.find(cache.getStatus().conditions, "ArtifactsReady");
+    if (artifacts == null || !"False".equals(artifacts.getStatus()) || !CacheReasons.surfaced(artifacts.getReason())) {
+      return null;
+    }
+    AIMStatus shown = state == AIMStatus.Failed || state == AIMStatus.Degraded ? state : AIMStatus.Progressing;
+    return ComponentHealth.of("Cache", shown, artifacts.getReason(), cname + ": " + artifacts.getMessage(), DependencyType.DOWNSTREAM);
   }
 
   private static AIMStatus cacheStatus(AIMTemplateCache c) {

@@ -1,5 +1,9 @@
 package aim.orchestrator.activities.impl;
 
+import aim.orchestrator.render.Owners;
+import aim.orchestrator.model.Aim;
+import aim.orchestrator.model.AIMTemplateCacheSpec;
+import aim.orchestrator.model.AIMTemplateCache;
 import aim.orchestrator.activities.kube.Kube;
 import aim.orchestrator.activity.StageResult;
 import aim.orchestrator.activity.TemplateActivities;
@@ -41,6 +45,8 @@ import java.util.Map;
 
 /** AIMServiceTemplate and AIMClusterServiceTemplate stages. */
 public class TemplateActivitiesImpl implements TemplateActivities {
+  private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(TemplateActivitiesImpl.class);
+
   private final Kube kube;
   private final Clock clock;
   private final String operatorNamespace;
@@ -139,6 +145,33 @@ public class TemplateActivitiesImpl implements TemplateActivities {
           return inventory.hasAnyGpu()
               ? StageResult.of(ComponentHealth.ready("GPU", "GPUAvailable", "GPUs are available", DependencyType.UPSTREAM))
               : StageResult.of(ComponentHealth.of("GPU", AIMStatus.NotAvailable, "GPUNotAvailable", "No node has an AMD GPU", DependencyType.UPSTREAM));
+        });
+  }
+
+  @Override
+  public StageResult ensureCache(ResourceRef ref) {
+    return Kube.stage(
+        "TemplateCache",
+        DependencyType.DOWNSTREAM,
+        () -> {
+          HasMetadata object = kube.current(ref, HasMetadata.class);
+          if (!TemplateCaches.cachingEnabled(object)) {
+            return StageResult.none();
+          }
+          AIMServiceTemplate template = (AIMServiceTemplate) object;
+          String ns = template.getMetadata().getNamespace();
+          String name = template.getMetadata().getName();
+          AIMTemplateCache existing = kube.aim(AIMTemplateCache.class).inNamespace(ns).withName(name).get();
+          if (existing != null && !Owners.ownedBy(existing, template.getMetadata().getUid())) {
+            // Someone else's cache of that name (made by hand, or by an earlier template of this name): leave it.
+            return StageResult.none();
+          }
+          AIMTemplateCache cache = TemplateCaches.templateOwned(template);
+          kube.apply(cache);
+          if (existing == null) {
+            log.info("created AIMTemplateCache {}/{} for the template's caching", ns, name);
+          }
+          return StageResult.none();
         });
   }
 

@@ -103,14 +103,39 @@ class DownloadCommandTest {
                 + HuggingFaceDownloadTest.TOKENIZER.length
                 + HuggingFaceDownloadTest.NESTED.length);
     assertThat(result.get("reason").isNull()).isTrue();
-    assertThat(out()).contains("Progress: 100% (");
+    // Not a terminal: machine-readable progress lines, the last one at 100 %.
+    List<JsonNode> progress =
+        out().lines().filter(l -> l.contains("\"event\":\"progress\"")).map(DownloadCommandTest::json).toList();
+    assertThat(progress).isNotEmpty();
+    assertThat(progress.get(progress.size() - 1).get("percentage").asInt()).isEqualTo(100);
+  }
+
+  static JsonNode json(String line) {
+    try {
+      return JSON.readTree(line);
+    } catch (IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
-  void anUnknownRepositoryExitsOneWithSourceNotFoundWording() throws IOException {
+  void theResultIsAlsoTheTerminationMessage() throws IOException {
+    Path termination = Files.createTempFile("termination", ".log");
+
+    int exit = run(env("AIM_TERMINATION_LOG", termination.toString()), "hf://amd/does-not-exist");
+
+    assertThat(exit).isEqualTo(10);
+    assertThat(DownloadCommand.reasonOfExitCode(exit)).isEqualTo(DownloadException.Reason.SOURCE_NOT_FOUND);
+    JsonNode message = JSON.readTree(Files.readString(termination));
+    assertThat(message.get("result").asText()).isEqualTo("error");
+    assertThat(message.get("reason").asText()).isEqualTo("SourceNotFound");
+  }
+
+  @Test
+  void anUnknownRepositoryExitsWithSourceNotFoundWording() throws IOException {
     int exit = run(env(), "hf://amd/does-not-exist");
 
-    assertThat(exit).isEqualTo(1);
+    assertThat(exit).isEqualTo(10);
     assertThat(log()).contains("Repository Not Found");
     assertThat(ReferenceLogClassifier.classify(log())).isEqualTo("SourceNotFound");
     assertThat(resultLine().get("result").asText()).isEqualTo("error");
@@ -123,7 +148,7 @@ class DownloadCommandTest {
 
     int exit = run(env("HF_TOKEN", "hf_wrongSecretToken"), "hf://" + HuggingFaceDownloadTest.REPO);
 
-    assertThat(exit).isEqualTo(1);
+    assertThat(exit).isEqualTo(11);
     assertThat(ReferenceLogClassifier.classify(log())).isEqualTo("AuthError");
     assertThat(log())
         .contains("401 Unauthorized", "invalid credentials")
@@ -139,14 +164,14 @@ class DownloadCommandTest {
 
     int exit = run(env(), "hf://" + HuggingFaceDownloadTest.REPO);
 
-    assertThat(exit).isEqualTo(1);
+    assertThat(exit).isEqualTo(12);
     assertThat(log()).contains("No space left on device");
     assertThat(ReferenceLogClassifier.classify(log())).isEqualTo("StorageFull");
     assertThat(resultLine().get("reason").asText()).isEqualTo("StorageFull");
   }
 
   @Test
-  void reportsProgressAndCompletionOnTheArtifactStatus() throws IOException {
+  void patchesTheArtifactStatusItselfWhenAskedTo() throws IOException {
     AIMArtifact artifact = new AIMArtifact();
     artifact.setMetadata(new ObjectMetaBuilder().withName("tiny").withNamespace(NAMESPACE).build());
     AIMArtifactSpec spec = new AIMArtifactSpec();
@@ -156,7 +181,7 @@ class DownloadCommandTest {
 
     int exit =
         run(
-            env("ARTIFACT_NAME", "tiny", "ARTIFACT_NAMESPACE", NAMESPACE),
+            env("ARTIFACT_NAME", "tiny", "ARTIFACT_NAMESPACE", NAMESPACE, "AIM_DOWNLOADER_PATCH_STATUS", "true"),
             "hf://" + HuggingFaceDownloadTest.REPO);
 
     assertThat(exit).as(log()).isZero();
@@ -203,7 +228,7 @@ class DownloadCommandTest {
       errBytes.reset();
       env.put("AWS_SECRET_ACCESS_KEY", "definitely-wrong-secret");
       Files.delete(target.resolve("config.json"));
-      assertThat(run(env, "s3://models/llama")).isEqualTo(1);
+      assertThat(run(env, "s3://models/llama")).isEqualTo(11);
       assertThat(ReferenceLogClassifier.classify(log())).isEqualTo("AuthError");
       assertThat(log()).doesNotContain("definitely-wrong-secret");
     }
@@ -212,7 +237,7 @@ class DownloadCommandTest {
   @Test
   void usageAndBadUrisFail() throws IOException {
     assertThat(run(env())).isEqualTo(2);
-    assertThat(run(env(), "gs://bucket/model")).isEqualTo(1);
+    assertThat(run(env(), "gs://bucket/model")).isEqualTo(15);
     assertThat(resultLine().get("reason").asText()).isEqualTo("InvalidSource");
     assertThat(run(env("STALL_TIMEOUT", "soon"), "hf://" + HuggingFaceDownloadTest.REPO))
         .isEqualTo(1);

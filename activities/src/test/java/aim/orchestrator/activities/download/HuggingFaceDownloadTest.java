@@ -202,27 +202,46 @@ class HuggingFaceDownloadTest {
   }
 
   @Test
-  void aReRunSkipsCompleteFilesAndRepairsADamagedOne() throws IOException {
+  void aReRunOfACompleteCacheMakesNoRequestAtAllAndTheVerifyModeRepairsADamagedFile()
+      throws IOException {
     download(source());
+    assertThat(target.resolve(CompletionMarker.FILE)).exists();
     hub.clearRequests();
 
     DownloadStats again = download(source());
 
     assertThat(again.skippedFiles()).isEqualTo(5);
     assertThat(again.fetchedBytes()).isZero();
-    assertThat(hub.contentRequests()).isEmpty();
+    // The completion marker vouches for the snapshot: not even the listing is requested.
+    assertThat(hub.requests()).isEmpty();
 
-    // Same size, different bytes: the digest check catches it and only that file is fetched again.
+    // Same size, different bytes: only the verify mode's digest check catches it, and only that
+    // file is fetched again.
     byte[] damaged = WEIGHTS.clone();
     damaged[1234] ^= 1;
     Files.write(target.resolve("model.safetensors"), damaged);
     hub.clearRequests();
 
-    DownloadStats repaired = download(source());
+    DownloadStats repaired =
+        new Downloader(FAST.withTrustCompletionMarker(false))
+            .download(source(), target, ProgressListener.NONE);
 
     assertRepoLayout();
     assertThat(repaired.skippedFiles()).isEqualTo(4);
     assertThat(hub.requests()).filteredOn(r -> r.path().startsWith("/blobs/")).hasSize(1);
+  }
+
+  @Test
+  void aMissingFileMakesTheMarkerVoidAndOnlyThatFileIsFetched() throws IOException {
+    download(source());
+    Files.delete(target.resolve("tokenizer.json"));
+    hub.clearRequests();
+
+    DownloadStats again = download(source());
+
+    assertRepoLayout();
+    assertThat(again.skippedFiles()).isEqualTo(4);
+    assertThat(again.fetchedBytes()).isEqualTo(TOKENIZER.length);
   }
 
   @Test

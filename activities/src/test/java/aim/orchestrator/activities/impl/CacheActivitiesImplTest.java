@@ -457,14 +457,18 @@ class CacheActivitiesImplTest {
     }
 
     @Test
-    void aMissingSizeIsAnInvalidSpecAndCreatesNoPvc() {
+    void withoutASizeAnUnreachableSourceIsRetriedAndCreatesNoPvc() throws java.io.IOException {
       AIMArtifact a = stored(null);
+      int closedPort;
+      try (var socket = new java.net.ServerSocket(0)) {
+        closedPort = socket.getLocalPort();
+      }
+      var offline = new CacheActivitiesImpl(cluster.kube(), Map.of("HF_ENDPOINT", "http://127.0.0.1:" + closedPort));
 
-      StageResult result = activities.artifactStorage(ref(a));
-
-      assertThat(only(result))
-          .extracting(ComponentHealth::error, ComponentHealth::reason, ComponentHealth::state)
-          .containsExactly(ErrorCategory.INVALID_SPEC, "StorageSizeError", AIMStatus.Failed);
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> offline.artifactStorage(ref(a)))
+          .isInstanceOfSatisfying(
+              io.temporal.failure.ApplicationFailure.class,
+              f -> assertThat(f.getType()).isEqualTo("Infrastructure"));
       assertThat(cluster.client().persistentVolumeClaims().inNamespace(NS).list().getItems())
           .isEmpty();
     }

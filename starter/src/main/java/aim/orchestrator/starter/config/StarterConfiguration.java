@@ -16,7 +16,7 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
-/** Beans of the starter: the Kubernetes client, the Temporal clients and the watch bridge. */
+/** Beans of the starter: the Kubernetes client, the Temporal clients, cache-warming schedules and the watch bridge. */
 @Configuration(proxyBeanMethods = false)
 public class StarterConfiguration {
   @Bean(destroyMethod = "close")
@@ -45,6 +45,12 @@ public class StarterConfiguration {
   ScheduleClient scheduleClient(WorkflowServiceStubs stubs, StarterProperties props) {
     return ScheduleClient.newInstance(
         stubs, ScheduleClientOptions.newBuilder().setNamespace(props.temporalNamespace()).build());
+  }
+
+  /** Cache-warming schedules (Temporal Schedules; cron workflows where the server lacks them). */
+  @Bean
+  aim.orchestrator.starter.schedule.CacheWarmingSchedules warmingSchedules(ScheduleClient schedules, WorkflowClient temporal) {
+    return new aim.orchestrator.starter.schedule.CacheWarmingSchedules(schedules, temporal);
   }
 
   @Bean(destroyMethod = "close")

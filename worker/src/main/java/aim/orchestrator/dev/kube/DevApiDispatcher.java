@@ -194,8 +194,21 @@ final class DevApiDispatcher extends Dispatcher {
       if (tableColumns.isPresent() && object.isObject() && event.isObject()) {
         ((ObjectNode) event).set("object", tables.table(object, tableColumns.get(), Instant.now()));
       }
-      return event.toString();
+      return asciiJson(event);
     };
+  }
+
+  /**
+   * A watch event with every non-ASCII character escaped ({@code \\u2014}). Sent raw, a multi-byte UTF-8
+   * character at an unlucky offset of a large event made fabric8 watches fail to parse it (a NUL inside a string,
+   * see DevKubernetesApiUnicodeWatchTest) and stop; escaped JSON means the same and has no such characters.
+   */
+  private String asciiJson(JsonNode event) {
+    try {
+      return mapper.writer().with(com.fasterxml.jackson.core.json.JsonWriteFeature.ESCAPE_NON_ASCII).writeValueAsString(event);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 
   private MockResponse route(RecordedRequest request, Auth.User requester) {

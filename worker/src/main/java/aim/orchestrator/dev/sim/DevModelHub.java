@@ -37,6 +37,7 @@ public final class DevModelHub implements AutoCloseable {
 
   private final HttpServer server;
   private final Map<String, Map<String, byte[]>> repos = new ConcurrentHashMap<>();
+  private volatile long bytesPerSecond;
 
   private DevModelHub(HttpServer server) {
     this.server = server;
@@ -63,6 +64,14 @@ public final class DevModelHub implements AutoCloseable {
 
   public String url() {
     return "http://127.0.0.1:" + server.getAddress().getPort();
+  }
+
+  /**
+   * Serves file content at most this fast (0 = as fast as it goes), so that a download takes long enough to watch
+   * its progress in {@code kubectl get aimartifact}.
+   */
+  public void throttle(long bytesPerSecond) {
+    this.bytesPerSecond = Math.max(0, bytesPerSecond);
   }
 
   /** The synthetic files of a repository, path → content (the same on every call). */
@@ -134,13 +143,36 @@ public final class DevModelHub implements AutoCloseable {
       String from = range.substring(6, range.indexOf('-'));
       start = from.isEmpty() ? 0 : Integer.parseInt(from);
     }
+    boolean head = "HEAD".equals(exchange.getRequestMethod());
     if (start > 0 && start < content.length) {
       h.add("Content-Range", "bytes " + start + "-" + (content.length - 1) + "/" + content.length);
       byte[] rest = java.util.Arrays.copyOfRange(content, start, content.length);
-      send(exchange, 206, "HEAD".equals(exchange.getRequestMethod()) ? null : rest);
+      sendThrottled(exchange, 206, head ? null : rest);
       return;
     }
-    send(exchange, 200, "HEAD".equals(exchange.getRequestMethod()) ? null : content);
+    sendThrottled(exchange, 200, head ? null : content);
+  }
+
+  private void sendThrottled(HttpExchange exchange, int code, byte[] body) throws IOException {
+    long rate = bytesPerSecond;
+    if (body == null || rate <= 0) {
+      send(exchange, code, body);
+      return;
+    }
+    exchange.sendResponseHeaders(code, body.length == 0 ? -1 : body.length);
+    int chunk = (int) Math.max(1024, rate / 10);
+    try (OutputStream out = exchange.getResponseBody()) {
+      for (int off = 0; off < body.length; off += chunk) {
+        out.write(body, off, Math.min(chunk, body.length - off));
+        out.flush();
+        try {
+          Thread.sleep(Math.max(1, chunk * 1000L / rate));
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IOException("interrupted", e);
+        }
+      }
+    }
   }
 
   private static void send(HttpExchange exchange, int code, byte[] body) throws IOException {

@@ -1,5 +1,7 @@
 package aim.orchestrator.dev.sim;
 
+import aim.orchestrator.activities.download.DownloadCommand;
+import aim.orchestrator.activities.download.DownloadException;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.util.List;
@@ -9,10 +11,13 @@ import java.util.Locale;
  * The observable side of the failures {@link FailureInjection} injects: container logs and registry
  * errors worded like the real downloader and container runtime word them.
  *
- * <p>The wording matters: the AIM engine classifies a failed download Pod from its last log lines
- * (spec §3.7), so each log below carries a line that the engine's patterns map to the intended
- * reason, and no line that an earlier-checked pattern would claim first (not-found patterns are
- * checked before auth patterns, for instance, so an auth log must not say "not found").
+ * <p>A failed download Pod ends as this project's downloader ends: with the exit code of its
+ * reason and its JSON result line as the termination message, which is what the orchestrator
+ * classifies. The log is worded like the reference downloader's too: the reference AIM engine
+ * classifies a failed download Pod from its last log lines (spec §3.7), so each log below carries a
+ * line that the engine's patterns map to the intended reason, and no line that an earlier-checked
+ * pattern would claim first (not-found patterns are checked before auth patterns, for instance, so
+ * an auth log must not say "not found").
  */
 final class InjectedFailures {
 
@@ -44,6 +49,7 @@ final class InjectedFailures {
         if (s3) {
           errorLine = "ERROR: S3 error: 404 (NoSuchBucket): The specified bucket does not exist";
           log = lines(start, "s3cmd sync --stop-on-error " + source + " /cache/", errorLine);
+          return structured(DownloadException.Reason.SOURCE_NOT_FOUND, "NoSuchBucket: " + source + " does not exist", log);
         } else {
           errorLine =
               "huggingface_hub.errors.RepositoryNotFoundError: 404 Client Error. (Request ID:"
@@ -60,7 +66,7 @@ final class InjectedFailures {
                       + "/revision/main.",
                   "Please make sure you specified the correct `repo_id` and `repo_type`.");
         }
-        return JobRunner.Outcome.failure(1, errorLine, log);
+        return structured(DownloadException.Reason.SOURCE_NOT_FOUND, "Repository Not Found: " + source, log);
       }
       case AUTH_ERROR -> {
         if (s3) {
@@ -87,7 +93,7 @@ final class InjectedFailures {
                       + repoOf(source)
                       + " is restricted.");
         }
-        return JobRunner.Outcome.failure(1, errorLine, log);
+        return structured(DownloadException.Reason.AUTH, "401 Unauthorized: no access to " + source, log);
       }
       case STORAGE_FULL -> {
         errorLine =
@@ -100,7 +106,10 @@ final class InjectedFailures {
                 "progress: 48% (downloaded bytes grew)",
                 "Traceback (most recent call last):",
                 errorLine);
-        return JobRunner.Outcome.failure(1, errorLine, log);
+        return structured(
+            DownloadException.Reason.STORAGE_FULL,
+            "No space left on device (ENOSPC) while writing /cache/model-00002-of-00004.safetensors",
+            log);
       }
       case OOM_KILLED -> {
         // The OOM killer leaves no error line behind: the log just stops.
@@ -112,6 +121,12 @@ final class InjectedFailures {
         return JobRunner.Outcome.failure(1, errorLine, lines(start, errorLine));
       }
     }
+  }
+
+  /** Exit code and termination message as this project's downloader leaves them for {@code reason}. */
+  private static JobRunner.Outcome structured(DownloadException.Reason reason, String message, String log) {
+    String result = DownloadCommand.failureResult(reason, message);
+    return JobRunner.Outcome.failure(DownloadCommand.exitCode(reason), result, log + result + "\n");
   }
 
   /** The runtime's error for pulling {@code image} with the injected {@code reason}. */

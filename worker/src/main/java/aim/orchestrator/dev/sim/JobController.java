@@ -500,7 +500,7 @@ final class JobController extends SimulatedController<Job> {
             reason);
       } else {
         try {
-          outcome = runner.run(job, pod);
+          outcome = runner.run(job, pod, log -> storeLiveLog(fresh, log));
           if (outcome == null) {
             outcome = JobRunner.Outcome.success();
           }
@@ -544,6 +544,33 @@ final class JobController extends SimulatedController<Job> {
     } finally {
       inFlight.remove(pod.getMetadata().getUid());
       enqueue(namespace, job.getMetadata().getName(), Duration.ZERO);
+    }
+  }
+
+  /** The first container's log so far, while the Pod runs (best effort: a failed write waits for the next). */
+  private void storeLiveLog(Pod pod, String log) {
+    List<Container> containers = EventRecorder.containersOf(pod);
+    if (containers.isEmpty() || isClosed()) {
+      return;
+    }
+    String key = PodLogs.annotationKey(containers.get(0).getName());
+    try {
+      var stored = client.pods().inNamespace(pod.getMetadata().getNamespace()).withName(pod.getMetadata().getName());
+      if (stored.get() == null) {
+        return;
+      }
+      stored.edit(
+          p -> {
+            Map<String, String> annotations =
+                p.getMetadata().getAnnotations() == null
+                    ? new LinkedHashMap<>()
+                    : new LinkedHashMap<>(p.getMetadata().getAnnotations());
+            annotations.put(key, PodLogs.tail(log));
+            p.getMetadata().setAnnotations(annotations);
+            return p;
+          });
+    } catch (RuntimeException e) {
+      this.log.debug("live log of Pod {} not stored: {}", pod.getMetadata().getName(), e.toString());
     }
   }
 

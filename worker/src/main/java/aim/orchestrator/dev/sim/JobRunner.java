@@ -34,6 +34,21 @@ public interface JobRunner {
   Outcome run(Job job, Pod pod) throws Exception;
 
   /**
+   * Does the work of one Pod of {@code job} while its log grows: a runner that prints as it goes hands its log so
+   * far to {@code live} now and then, and {@code kubectl logs} (and the orchestrator, which reads the downloader's
+   * progress lines there) sees it before the Pod ends. The default ignores {@code live}.
+   *
+   * @param job the Job as it was when the Pod was created
+   * @param pod the Pod the work stands for (already {@code Running})
+   * @param live receives the container's whole log so far
+   * @return how the Pod's container ended
+   * @throws Exception if the work fails
+   */
+  default Outcome run(Job job, Pod pod, java.util.function.Consumer<String> live) throws Exception {
+    return run(job, pod);
+  }
+
+  /**
    * The default runner: every Pod succeeds at once with exit code 0.
    *
    * @return a runner that always succeeds

@@ -17,13 +17,18 @@ import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * Runs an artifact's download Job the way its Pod would, dev/test only: this project's real downloader
  * ({@link DownloadCommand}) with the container's env (secret references resolved through the API), writing into a
  * local folder per PVC ({@code <volumes>/<namespace>/<claim>}) and fetching {@code hf://} sources from the
- * {@link DevModelHub} (there is no internet). It patches the AIMArtifact's status as the Pod would. Sources the
- * dev mode cannot serve ({@code s3://}) are reported as simulated successes in the Pod log.
+ * {@link DevModelHub} (there is no internet). Its output becomes the Pod's log while it runs (the orchestrator reads
+ * the progress lines there) and its JSON result the container's termination message. {@code s3://} sources come
+ * from the {@link DevObjectStore}, with the credentials the container's env names.
  */
 public final class ModelDownloadRunner implements JobRunner {
   private static final SimLog LOG = new SimLog(ModelDownloadRunner.class);
@@ -32,22 +37,30 @@ public final class ModelDownloadRunner implements JobRunner {
 
   private final KubernetesClient client;
   private final DevModelHub hub;
+  private final DevObjectStore objectStore;
   private final Path volumes;
 
-  public ModelDownloadRunner(KubernetesClient client, DevModelHub hub, Path volumes) {
+  public ModelDownloadRunner(KubernetesClient client, DevModelHub hub, DevObjectStore objectStore, Path volumes) {
     this.client = client;
     this.hub = hub;
+    this.objectStore = objectStore;
     this.volumes = volumes;
   }
 
-  /** True for the Jobs this runner serves: the orchestrator's download Jobs. */
+  /** True for the Jobs this runner serves: the orchestrator's download Jobs and cache warming's verify Jobs. */
   public static boolean isDownloadJob(Job job) {
     var labels = job.getMetadata().getLabels();
-    return labels != null && "download".equals(labels.get(COMPONENT_LABEL));
+    String component = labels == null ? null : labels.get(COMPONENT_LABEL);
+    return "download".equals(component) || "verify".equals(component);
   }
 
   @Override
   public Outcome run(Job job, Pod pod) throws Exception {
+    return run(job, pod, log -> {});
+  }
+
+  @Override
+  public Outcome run(Job job, Pod pod, Consumer<String> live) throws Exception {
     var spec = job.getSpec().getTemplate().getSpec();
     Container c = spec.getContainers().get(0);
     String uri = c.getArgs() == null || c.getArgs().isEmpty() ? "" : c.getArgs().get(0);
@@ -55,25 +68,41 @@ public final class ModelDownloadRunner implements JobRunner {
     String claim = claimAt(spec.getVolumes(), c, "/cache");
     Path target = volumes.resolve(ns).resolve(claim == null ? job.getMetadata().getName() : claim);
     Files.createDirectories(target);
-    if (!uri.startsWith("hf://")) {
-      return Outcome.success("[dev-simulator] " + uri + ": only hf:// sources are served in dev mode; download simulated\n");
-    }
     Map<String, String> env = env(ns, c.getEnv());
     env.put("TARGET_DIR", target.toString());
     env.put("MOUNT_PATH", target.toString());
+    // There is no internet: every source is served by the dev endpoints.
     env.put("HF_ENDPOINT", hub.url());
-    env.put("PROGRESS_INTERVAL", "1");
-    ByteArrayOutputStream log = new ByteArrayOutputStream();
-    try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
-      int code = new DownloadCommand(env, out, out, () -> client).run(uri);
-      String text = log.toString(StandardCharsets.UTF_8);
-      LOG.info("download Job {}/{} ran the downloader into {}: exit {}", ns, job.getMetadata().getName(), target, code);
-      if (code == 0) {
-        return Outcome.success(text);
-      }
-      String[] lines = text.strip().split("\n");
-      return Outcome.failure(code, lines.length == 0 ? "download failed" : lines[lines.length - 1], text);
+    if (objectStore != null) {
+      env.put("AWS_ENDPOINT_URL", objectStore.url());
     }
+    env.putIfAbsent("PROGRESS_INTERVAL", "1");
+    // Where a real Pod's /dev/termination-log would be: the downloader's JSON result, read by the orchestrator.
+    Path termination = Files.createTempFile("aim-dev-termination-", ".log");
+    env.put("AIM_TERMINATION_LOG", termination.toString());
+    ByteArrayOutputStream log = new ByteArrayOutputStream();
+    ScheduledExecutorService publisher = Executors.newSingleThreadScheduledExecutor(r -> {
+      Thread t = new Thread(r, "dev-download-log");
+      t.setDaemon(true);
+      return t;
+    });
+    try (PrintStream out = new PrintStream(log, true, StandardCharsets.UTF_8)) {
+      // The log grows while the Pod runs, as kubectl logs -f would show it.
+      publisher.scheduleWithFixedDelay(() -> live.accept(text(log)), 500, 500, TimeUnit.MILLISECONDS);
+      int code = new DownloadCommand(env, out, out, () -> client).run(uri);
+      publisher.shutdownNow();
+      String text = text(log);
+      String message = Files.readString(termination, StandardCharsets.UTF_8).strip();
+      LOG.info("download Job {}/{} ran the downloader into {}: exit {}", ns, job.getMetadata().getName(), target, code);
+      return code == 0 ? new Outcome(0, message, text, null) : Outcome.failure(code, message, text);
+    } finally {
+      publisher.shutdownNow();
+      Files.deleteIfExists(termination);
+    }
+  }
+
+  private static String text(ByteArrayOutputStream log) {
+    return log.toString(StandardCharsets.UTF_8); // synchronized with the writes
   }
 
   private Map<String, String> env(String namespace, List<EnvVar> vars) {

@@ -240,9 +240,16 @@ class FailureInjectionTest {
       Pod pod = onlyPod(ns, "smol-download");
       assertThat(pod.getStatus().getPhase()).as(c.toString()).isEqualTo("Failed");
       ContainerStateTerminated terminated = container(pod).getState().getTerminated();
-      assertThat(terminated.getExitCode()).as(c.toString()).isEqualTo(1);
+      // As this project's downloader ends: the reason's exit code and its JSON result as the termination message.
+      assertThat(terminated.getExitCode()).as(c.toString())
+          .isEqualTo(aim.orchestrator.activities.download.DownloadCommand.exitCode(
+              switch (c.reason()) {
+                case "SourceNotFound" -> aim.orchestrator.activities.download.DownloadException.Reason.SOURCE_NOT_FOUND;
+                case "AuthError" -> aim.orchestrator.activities.download.DownloadException.Reason.AUTH;
+                default -> aim.orchestrator.activities.download.DownloadException.Reason.STORAGE_FULL;
+              }));
       assertThat(terminated.getReason()).as(c.toString()).isEqualTo("Error");
-      assertThat(terminated.getMessage()).as(c.toString()).isNotBlank();
+      assertThat(terminated.getMessage()).as(c.toString()).contains("\"reason\":\"" + c.reason() + "\"");
       String log = PodLogs.of(pod, "model-download").orElseThrow();
       assertThat(log).as(c.toString()).contains(c.expectedLine());
       assertThat(classify(log)).as(c.toString()).isEqualTo(c.reason());

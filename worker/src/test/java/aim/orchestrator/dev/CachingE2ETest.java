@@ -59,7 +59,7 @@ class CachingE2ETest {
     factory = WorkerFactory.newInstance(temporal);
     AimWorkers.register(
         factory, workerClient, ApplyMode.CREATE_OR_MERGE_PATCH, new AimWorkers.Sizing(10, 10, false), Clock.systemUTC(),
-        env.sourceOverrides());
+        env.registrySettings(), env.sourceOverrides());
     factory.start();
     bridge = new WatchBridge(env.kubernetes().newClient(), temporal, Duration.ofMinutes(5)).start();
   }

@@ -50,7 +50,7 @@ class DevModeE2ETest {
       KubernetesClient k = env.kubernetes().newClient();
       WorkerFactory f = WorkerFactory.newInstance(temporal);
       AimWorkers.register(
-          f, k, ApplyMode.CREATE_OR_MERGE_PATCH, new AimWorkers.Sizing(10, 10, false), Clock.systemUTC(), env.registrySettings());
+          f, k, ApplyMode.CREATE_OR_MERGE_PATCH, new AimWorkers.Sizing(10, 10, false), Clock.systemUTC(), env.registrySettings(), env.sourceOverrides());
       f.start();
       return new Worker(k, f);
     }

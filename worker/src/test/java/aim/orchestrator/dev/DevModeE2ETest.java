@@ -459,7 +459,7 @@ class DevModeE2ETest {
               baseImage: amdenterpriseai/aim-base:0.9
               modelSources:
                 - modelId: acme/fine-tuned-llama
-                  sourceUri: s3://models/acme/fine-tuned-llama
+                  sourceUri: hf://acme/fine-tuned-llama
                   size: 2Gi
               hardware:
                 gpu:

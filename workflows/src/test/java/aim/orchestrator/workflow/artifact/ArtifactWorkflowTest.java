@@ -53,6 +53,8 @@ class ArtifactWorkflowTest {
 
   @BeforeEach
   void activities(TestWorkflowEnvironment env) {
+    // Workflows upsert the Aim* search attributes; the test server rejects unregistered ones.
+    aim.orchestrator.workflow.AimSearchAttributes.DEFINITIONS.forEach(env::registerSearchAttribute);
     // The retry policy as configured, only with short intervals: the test server does not skip activity backoff.
     var fastRetries =
         io.temporal.worker.WorkflowImplementationOptions.newBuilder()
@@ -99,18 +101,7 @@ class ArtifactWorkflowTest {
   }
 
   static void until(java.util.function.BooleanSupplier condition) {
-    long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("condition not met within 30 s");
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(condition::getAsBoolean);
   }
 
   StatusWrite lastWrite() {

@@ -15,6 +15,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param kubernetesActivities concurrent Kubernetes activities
  * @param stickyExecution false only against Temporal's Java test server
  * @param kubernetesMaxConcurrentRequests at most this many Kubernetes API requests in flight per worker process
+ * @param transferActivities concurrent activities on {@code aim-transfers} (each follows a download or verify Job and
+ *     mostly sleeps)
  * @param sourceOverrides env values replacing an artifact's own when an activity reaches a model source itself (the
  *     dev mode sets {@code HF_ENDPOINT} and {@code AWS_ENDPOINT_URL} to its local endpoints); empty in production
  */
@@ -28,6 +30,7 @@ public record WorkerProperties(
     @DefaultValue("20") int kubernetesActivities,
     @DefaultValue("true") boolean stickyExecution,
     @DefaultValue("40") int kubernetesMaxConcurrentRequests,
+    @DefaultValue("100") int transferActivities,
     java.util.Map<String, String> sourceOverrides) {
 
   public WorkerProperties {

@@ -87,7 +87,7 @@ public final class DevEnvironment implements AutoCloseable {
     KubernetesClient client = api.newClient();
     aim.orchestrator.dev.sim.DevModelHub hub = aim.orchestrator.dev.sim.DevModelHub.start(0);
     var objectStore =
-        aim.orchestrator.dev.sim.DevObjectStore.start(s3Port, volumes.resolve(".s3"), catalogRepositories(hub));
+        aim.orchestrator.dev.sim.DevObjectStore.start(s3Port, volumes.resolve(".s3"), catalogRepositories(hub), hub);
     var downloads = new aim.orchestrator.dev.sim.ModelDownloadRunner(client, hub, objectStore, volumes);
     aim.orchestrator.recipes.SimulatedImages images = simulatedImages();
     aim.orchestrator.dev.sim.DevRegistry registry = aim.orchestrator.dev.sim.DevRegistry.start(0);

@@ -55,7 +55,8 @@ public class WorkerConfiguration {
         factory,
         kubernetes,
         props.applyMode(),
-        new AimWorkers.Sizing(props.workflowTasks(), props.kubernetesActivities(), props.stickyExecution()),
+        new AimWorkers.Sizing(
+            props.workflowTasks(), props.kubernetesActivities(), props.stickyExecution(), props.transferActivities()),
         Clock.systemUTC(),
         props.registry().settings(),
         props.sourceOverrides());

@@ -16,6 +16,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * @param stickyExecution false only against Temporal's Java test server
  * @param kubernetesMaxConcurrentRequests at most this many Kubernetes API requests in flight per worker process
  * @param registry how container registries are reached ({@code aim.worker.registry.*})
+ * @param transferActivities concurrent activities on {@code aim-transfers} (each follows a download or verify Job and
+ *     mostly sleeps)
  * @param sourceOverrides env values replacing an artifact's own when an activity reaches a model source itself (the
  *     dev mode sets {@code HF_ENDPOINT} and {@code AWS_ENDPOINT_URL} to its local endpoints); empty in production
  */
@@ -30,6 +32,7 @@ public record WorkerProperties(
     @DefaultValue("true") boolean stickyExecution,
     @DefaultValue("40") int kubernetesMaxConcurrentRequests,
     @DefaultValue Registry registry,
+    @DefaultValue("100") int transferActivities,
     java.util.Map<String, String> sourceOverrides) {
 
   public WorkerProperties {

@@ -30,20 +30,27 @@ import aim.orchestrator.status.ComponentHealth;
 import aim.orchestrator.status.Conditions;
 import aim.orchestrator.status.DependencyType;
 import aim.orchestrator.status.ErrorCategory;
+import aim.orchestrator.workflow.ErrorTypes;
 import aim.orchestrator.workflow.ResourceRef;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.storage.StorageClass;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.temporal.failure.ApplicationFailure;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -187,8 +194,8 @@ public class CacheActivitiesImpl implements CacheActivities {
   }
 
   /** Ready reasons of the status framework that say less than the component behind them. */
-  private static final java.util.Set<String> GENERIC_READY_REASONS =
-      java.util.Set.of("Progressing", "InvalidSpec", "ReferenceNotFound", "InfrastructureError");
+  private static final Set<String> GENERIC_READY_REASONS =
+      Set.of("Progressing", "InvalidSpec", "ReferenceNotFound", "InfrastructureError");
 
   /**
    * The condition that says why an artifact is not Ready: its {@code Ready} condition, unless that only says
@@ -270,7 +277,7 @@ public class CacheActivitiesImpl implements CacheActivities {
       return ns == null
           || ns.getMetadata().getDeletionTimestamp() != null
           || (ns.getStatus() != null && "Terminating".equals(ns.getStatus().getPhase()));
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+    } catch (KubernetesClientException e) {
       if (e.getCode() == 403) {
         return true;
       }
@@ -282,7 +289,7 @@ public class CacheActivitiesImpl implements CacheActivities {
    * A source's own env (credential overrides). Status copies of inline sources carry no env (it never travels
    * through workflow payloads), so it is read from the template spec, matched by source URI.
    */
-  private static List<io.fabric8.kubernetes.api.model.EnvVar> sourceEnv(HasMetadata template, AIMModelSource source) {
+  private static List<EnvVar> sourceEnv(HasMetadata template, AIMModelSource source) {
     if (source.env != null) {
       return source.env;
     }
@@ -386,7 +393,7 @@ public class CacheActivitiesImpl implements CacheActivities {
    * Secrets resolved here; a source that is not there or refuses the credentials is reported as the download would
    * be ({@code SourceNotFound}, {@code AuthError}); a network failure is retried.
    */
-  SizeCheck checkSize(AIMArtifact artifact, List<io.fabric8.kubernetes.api.model.EnvVar> configEnv) {
+  SizeCheck checkSize(AIMArtifact artifact, List<EnvVar> configEnv) {
     String c = "CheckSize";
     DependencyType d = DependencyType.DOWNSTREAM;
     AIMArtifactStatus status = artifact.getStatus();
@@ -399,7 +406,7 @@ public class CacheActivitiesImpl implements CacheActivities {
     try {
       env = SourceEnv.resolve(
           kube.client(), artifact.getMetadata().getNamespace(),
-          aim.orchestrator.config.RuntimeConfigMerge.mergeEnv(configEnv, artifact.getSpec().env), sourceOverrides);
+          RuntimeConfigMerge.mergeEnv(configEnv, artifact.getSpec().env), sourceOverrides);
     } catch (SourceEnv.MissingReference e) {
       return new SizeCheck(0, ComponentHealth.error(c, ErrorCategory.MISSING_UPSTREAM, "ReferenceNotFound", e.getMessage(), d));
     }
@@ -416,12 +423,12 @@ public class CacheActivitiesImpl implements CacheActivities {
         case SOURCE_NOT_FOUND -> new SizeCheck(0, ComponentHealth.error(c, ErrorCategory.INVALID_SPEC, "SourceNotFound", e.getMessage(), d));
         case AUTH -> new SizeCheck(0, ComponentHealth.error(c, ErrorCategory.AUTH, "AuthError", e.getMessage(), d));
         case INVALID_SOURCE -> new SizeCheck(0, ComponentHealth.error(c, ErrorCategory.INVALID_SPEC, "InvalidSpec", e.getMessage(), d));
-        default -> throw io.temporal.failure.ApplicationFailure.newFailure(
-            "Cannot list " + uri + ": " + e.getMessage(), aim.orchestrator.workflow.ErrorTypes.Infrastructure.name());
+        default -> throw ApplicationFailure.newFailure(
+            "Cannot list " + uri + ": " + e.getMessage(), ErrorTypes.Infrastructure.name());
       };
     } catch (java.io.IOException e) {
-      throw io.temporal.failure.ApplicationFailure.newFailure(
-          "Cannot list " + uri + ": " + e, aim.orchestrator.workflow.ErrorTypes.Infrastructure.name());
+      throw ApplicationFailure.newFailure(
+          "Cannot list " + uri + ": " + e, ErrorTypes.Infrastructure.name());
     }
     if (total <= 0 || total > MAX_SIZE_BYTES) {
       return new SizeCheck(0, ComponentHealth.of(c, AIMStatus.Failed, "StorageSizeError",
@@ -509,7 +516,7 @@ public class CacheActivitiesImpl implements CacheActivities {
   }
 
   /** How long a download that failed for a reason a retry may fix waits before a fresh attempt (after Temporal's own). */
-  static final java.time.Duration RETRY_AFTER = java.time.Duration.ofMinutes(10);
+  static final Duration RETRY_AFTER = Duration.ofMinutes(10);
 
   @Override
   public StageResult artifactStartDownload(ResourceRef ref) {
@@ -536,9 +543,9 @@ public class CacheActivitiesImpl implements CacheActivities {
           }
           if (state == DownloadJobs.State.FAILED) {
             DownloadJobs.Failure failure = downloadJobs.classify(job);
-            java.time.Instant failedAt = DownloadJobs.failedAt(job);
-            java.time.Instant retryAt = failedAt == null ? null : failedAt.plus(RETRY_AFTER);
-            if (!failure.retryable() || retryAt == null || retryAt.isAfter(java.time.Instant.now())) {
+            Instant failedAt = DownloadJobs.failedAt(job);
+            Instant retryAt = failedAt == null ? null : failedAt.plus(RETRY_AFTER);
+            if (!failure.retryable() || retryAt == null || retryAt.isAfter(Instant.now())) {
               return DownloadStages.failed(failure, job.getMetadata().getName(), failure.retryable() ? retryAt : null, protocol);
             }
             log.info("retrying the download of {} with a fresh Job after {}", ref, failure.reason());

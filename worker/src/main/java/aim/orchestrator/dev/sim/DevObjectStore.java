@@ -1,5 +1,6 @@
 package aim.orchestrator.dev.sim;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.URI;
@@ -11,18 +12,24 @@ import java.util.Properties;
 import org.gaul.s3proxy.BlobStores;
 import org.gaul.s3proxy.S3Proxy;
 import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.blobstore.BlobStore;
+import org.gaul.s3proxy.blobstore.ForwardingBlobStore;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.core.sync.RequestBody;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.s3.S3Client;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Request;
+import software.amazon.awssdk.services.s3.model.ListObjectsV2Response;
+import software.amazon.awssdk.services.s3.model.PutObjectRequest;
 
 /**
  * A dev/test-only S3-compatible endpoint on 127.0.0.1 (S3Proxy in-process, objects as plain files under a folder),
  * so {@code s3://} model sources download for real in the dev mode. Bucket {@value #BUCKET} holds the same small
  * synthetic files as the {@link DevModelHub} for every catalog model, under the Hugging Face repository id
- * ({@code s3://models/Qwen/Qwen3-32B/config.json}). Add your own objects with any S3 client against {@link #url()}
- * (credentials {@value #ACCESS_KEY} / {@value #SECRET_KEY}), or as files under {@code <folder>/<bucket>/}.
+ * ({@code s3://models/Qwen/Qwen3-32B/config.json}); like the hub, it answers a listing of any other prefix of that
+ * bucket by putting synthetic files there first, so every {@code s3://models/<org>/<model>} source works. Add your
+ * own objects with any S3 client against {@link #url()} (credentials {@value #ACCESS_KEY} / {@value #SECRET_KEY}).
  */
 public final class DevObjectStore implements AutoCloseable {
   private static final SimLog LOG = new SimLog(DevObjectStore.class);
@@ -47,13 +54,25 @@ public final class DevObjectStore implements AutoCloseable {
    * puts the synthetic files of {@code repositories} there (repository id → path → content).
    */
   public static DevObjectStore start(int port, Path folder, Map<String, Map<String, byte[]>> repositories) {
+    return start(port, folder, repositories, null);
+  }
+
+  /**
+   * As {@link #start(int, Path, Map)}; with a hub, a listing of an unknown prefix of the bucket gets the hub's
+   * synthetic files of that "repository" first.
+   */
+  public static DevObjectStore start(
+      int port, Path folder, Map<String, Map<String, byte[]>> repositories, DevModelHub hub) {
     try {
       Files.createDirectories(folder);
       Properties properties = new Properties();
       properties.setProperty("jclouds.filesystem.basedir", folder.toAbsolutePath().toString());
       S3Proxy proxy =
           S3Proxy.builder()
-              .blobStore(BlobStores.create("filesystem-nio2", properties))
+              .blobStore(
+                  hub == null
+                      ? BlobStores.create("filesystem-nio2", properties)
+                      : new SyntheticPrefixes(BlobStores.create("filesystem-nio2", properties), hub))
               .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, ACCESS_KEY, SECRET_KEY)
               .ignoreUnknownHeaders(true)
               .endpoint(URI.create("http://127.0.0.1:" + port))
@@ -103,6 +122,33 @@ public final class DevObjectStore implements AutoCloseable {
               files.forEach(
                   (path, content) ->
                       s3.putObject(b -> b.bucket(BUCKET).key(repo + "/" + path), RequestBody.fromBytes(content))));
+    }
+  }
+
+  /** Fills an empty prefix of {@value #BUCKET} with the hub's synthetic files when it is listed. */
+  private static final class SyntheticPrefixes extends ForwardingBlobStore {
+    private final DevModelHub hub;
+
+    SyntheticPrefixes(BlobStore delegate, DevModelHub hub) {
+      super(delegate);
+      this.hub = hub;
+    }
+
+    @Override
+    public ListObjectsV2Response list(ListObjectsV2Request request) {
+      ListObjectsV2Response listed = super.list(request);
+      String repo = request.prefix() == null ? "" : request.prefix().replaceAll("/+$", "");
+      if (!BUCKET.equals(request.bucket()) || !listed.contents().isEmpty() || !repo.matches("[^/]+/[^/]+")) {
+        return listed;
+      }
+      hub.files(repo).forEach(
+          (path, content) ->
+              delegate()
+                  .putBlob(
+                      PutObjectRequest.builder().bucket(BUCKET).key(repo + "/" + path).contentLength((long) content.length).build(),
+                      new ByteArrayInputStream(content)));
+      LOG.info("synthetic files for s3://{}/{} (dev/test only)", BUCKET, repo);
+      return super.list(request);
     }
   }
 

@@ -28,7 +28,8 @@ import java.util.function.Consumer;
  * local folder per PVC ({@code <volumes>/<namespace>/<claim>}) and fetching {@code hf://} sources from the
  * {@link DevModelHub} (there is no internet). Its output becomes the Pod's log while it runs (the orchestrator reads
  * the progress lines there) and its JSON result the container's termination message. {@code s3://} sources come
- * from the {@link DevObjectStore}, with the credentials the container's env names.
+ * from the {@link DevObjectStore}, with the credentials the container's env names (the dev endpoint's own when it
+ * names none).
  */
 public final class ModelDownloadRunner implements JobRunner {
   private static final SimLog LOG = new SimLog(ModelDownloadRunner.class);
@@ -75,6 +76,11 @@ public final class ModelDownloadRunner implements JobRunner {
     env.put("HF_ENDPOINT", hub.url());
     if (objectStore != null) {
       env.put("AWS_ENDPOINT_URL", objectStore.url());
+      // A source that names no credentials gets the dev endpoint's (wrong ones still fail with AuthError).
+      if (!env.containsKey("AWS_ACCESS_KEY_ID")) {
+        env.put("AWS_ACCESS_KEY_ID", DevObjectStore.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", DevObjectStore.SECRET_KEY);
+      }
     }
     env.putIfAbsent("PROGRESS_INTERVAL", "1");
     // Where a real Pod's /dev/termination-log would be: the downloader's JSON result, read by the orchestrator.

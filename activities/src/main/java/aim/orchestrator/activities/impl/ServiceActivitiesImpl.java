@@ -274,42 +274,71 @@ public class ServiceActivitiesImpl implements ServiceActivities {
           if (mode == AIMCachingMode.Dedicated) {
             name = DerivedNames.dedicatedTemplateCache(template.name, svc.getMetadata().getName(), svc.getMetadata().getUid());
             cache = kube.aim(AIMTemplateCache.class).inNamespace(ns).withName(name).get();
-            if (cache != null && !Owners.ownedBy(cache, svc.getMetadata().getUid())) {
+            if (cache != null && (!Owners.ownedBy(cache, svc.getMetadata().getUid()) || isDeleting(cache))) {
               cache = null;
             }
           } else {
             name = DerivedNames.sharedTemplateCache(template.name, ns);
-            cache =
+            List<AIMTemplateCache> shared =
                 kube.aim(AIMTemplateCache.class).inNamespace(ns).list().getItems().stream()
                     .filter(c -> template.name.equals(c.getSpec().templateName))
                     .filter(c -> c.getSpec().mode == null || c.getSpec().mode == AIMTemplateCacheSpec.Mode.Shared)
+                    .toList();
+            // A cache being deleted is lost already: its finalizer runs and then it is gone.
+            cache =
+                shared.stream()
+                    .filter(c -> !isDeleting(c))
                     .max(Comparator.comparingInt(c -> cacheStatus(c).priority()))
                     .orElse(null);
           }
+          LostCache lost = lostCache(svc, template, cache, mode);
           if (cache == null) {
+            AIMTemplateCache blocking = kube.aim(AIMTemplateCache.class).inNamespace(ns).withName(name).get();
+            if (blocking != null && isDeleting(blocking)) {
+              // The name is still taken by the cache being deleted; it is re-created once the deletion completes.
+              String why = "AIMTemplateCache " + name + " is being deleted; a new one is created once it is gone";
+              return lost != null
+                  ? StageResult.of(lost.health(why))
+                  : StageResult.of(ComponentHealth.of("Cache", AIMStatus.Progressing, "CacheCreating", why, DependencyType.DOWNSTREAM));
+            }
             HasMetadata t = templateObject(template);
             AIMServiceTemplateStatus ts = t == null ? null : statusOf(t);
             if (ts == null || ts.status != ResourceStatusValue.Ready || ts.modelSources == null || ts.modelSources.isEmpty()) {
+              String why = "Template " + template.name + " has no model sources yet";
               return StageResult.of(
-                  ComponentHealth.of(
-                      "Cache", AIMStatus.Progressing, "CacheCreating", "Template " + template.name + " has no model sources yet", DependencyType.DOWNSTREAM));
+                  lost != null
+                      ? lost.health(why)
+                      : ComponentHealth.of("Cache", AIMStatus.Progressing, "CacheCreating", why, DependencyType.DOWNSTREAM));
             }
             cache = newCache(svc, name, mode, template, specOf(t));
             kube.apply(cache);
-            log.info("created AIMTemplateCache {}/{} ({})", ns, name, mode);
+            log.info("created AIMTemplateCache {}/{} ({}{})", ns, name, mode, lost != null ? ", replacing a lost cache" : "");
+            String why = "Created AIMTemplateCache " + name;
             return new StageResult(
-                List.of(ComponentHealth.of("Cache", AIMStatus.Progressing, "CacheCreating", "Created AIMTemplateCache " + name, DependencyType.DOWNSTREAM)),
+                List.of(
+                    lost != null
+                        ? lost.health(why + "; it downloads what is missing")
+                        : ComponentHealth.of("Cache", AIMStatus.Progressing, "CacheCreating", why, DependencyType.DOWNSTREAM)),
                 Map.of(),
                 null,
                 null);
+          }
+          String cname = "AIMTemplateCache " + cache.getMetadata().getName();
+          ComponentHealth surfaced = surfacedCacheProblem(cache, cname);
+          if (lost != null && cacheStatus(cache) != AIMStatus.Ready) {
+            // Rebuilding: the service keeps its old reference (status.cache) until the new cache is Ready, so the
+            // loss stays visible; a storage or download failure of the rebuild shows under its own reason.
+            if (surfaced != null && surfaced.state() == AIMStatus.Failed) {
+              return StageResult.of(surfaced);
+            }
+            String progress = surfaced != null ? surfaced.message() : cname + " is " + cacheStatus(cache);
+            return StageResult.of(lost.health("rebuilding in " + progress));
           }
           AIMResolvedReference cref = reference(cache, AIMScope.Namespace);
           Map<String, Object> fields = new LinkedHashMap<>();
           AIMServiceStatus.Cache c = new AIMServiceStatus.Cache();
           c.templateCacheRef = cref;
           fields.put("cache", c);
-          String cname = "AIMTemplateCache " + cache.getMetadata().getName();
-          ComponentHealth surfaced = surfacedCacheProblem(cache, cname);
           ComponentHealth health =
               surfaced != null
                   ? surfaced
@@ -321,6 +350,66 @@ public class ServiceActivitiesImpl implements ServiceActivities {
                   };
           return new StageResult(List.of(health), fields, cref, null);
         });
+  }
+
+  /**
+   * A template cache the running service used and that is gone: deleted, being deleted, or replaced by a new cache
+   * that is not Ready yet.
+   *
+   * @param name the lost cache's name
+   * @param mode the service's caching mode
+   */
+  record LostCache(String name, AIMCachingMode mode) {
+    /**
+     * Degraded, never Failed: the InferenceService keeps serving from the volumes it mounts. A Shared cache says
+     * {@code CacheLost}; a Dedicated one (owned by the service, re-created under the same name) {@code CacheCreating},
+     * as the reference does.
+     */
+    ComponentHealth health(String detail) {
+      String reason = mode == AIMCachingMode.Dedicated ? "CacheCreating" : "CacheLost";
+      String what = (mode == AIMCachingMode.Dedicated ? "Dedicated " : "Shared ") + "AIMTemplateCache " + name;
+      return ComponentHealth.of(
+          "Cache",
+          AIMStatus.Degraded,
+          reason,
+          what + " was lost; the InferenceService keeps serving from its volumes while the cache is rebuilt: " + detail,
+          DependencyType.DOWNSTREAM);
+    }
+  }
+
+  /**
+   * Whether the cache this service serves from was lost. The service serves from a cache once its InferenceService
+   * exists (it is created only after the cache is Ready) for this template; {@code status.cache.templateCacheRef}
+   * names that cache, with its UID. It is lost when no usable cache of the template is there, or the one there is
+   * another object (a new UID) that is not Ready yet. Null when nothing was lost.
+   */
+  private LostCache lostCache(AIMService svc, AIMResolvedReference template, AIMTemplateCache current, AIMCachingMode mode) {
+    AIMServiceStatus status = svc.getStatus();
+    AIMResolvedReference used = status == null || status.cache == null ? null : status.cache.templateCacheRef;
+    if (used == null || used.name == null) {
+      return null;
+    }
+    if (current != null && (cacheStatus(current) == AIMStatus.Ready || java.util.Objects.equals(current.getMetadata().getUid(), used.uid))) {
+      return null;
+    }
+    GenericKubernetesResource isvc;
+    try {
+      isvc = kube.inferenceService(svc.getMetadata().getNamespace(), DerivedNames.inferenceService(svc.getMetadata().getName(), svc.getMetadata().getNamespace())).get();
+    } catch (IllegalArgumentException e) {
+      return null; // a name that cannot have an InferenceService
+    }
+    if (isvc == null || !Owners.ownedBy(isvc, svc.getMetadata().getUid())) {
+      return null;
+    }
+    var labels = isvc.getMetadata().getLabels();
+    if (labels == null || !template.name.equals(labels.get(Aim.LABEL_TEMPLATE))) {
+      return null; // the runtime serves another template: this is a template change, not a loss
+    }
+    return new LostCache(used.name, mode);
+  }
+
+  private static boolean isDeleting(HasMetadata o) {
+    return o.getMetadata().getDeletionTimestamp() != null;
   }
 
   /**

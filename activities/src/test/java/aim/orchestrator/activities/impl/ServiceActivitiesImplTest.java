@@ -555,6 +555,108 @@ class ServiceActivitiesImplTest {
               "dedicated-to-someone", DerivedNames.sharedTemplateCache(TEMPLATE, NS));
     }
 
+    /** The service's InferenceService, as the InferenceService stage leaves it: owned, labelled with its template. */
+    void runtimeFor(AIMService svc, String template) {
+      GenericKubernetesResource isvc = new GenericKubernetesResource();
+      isvc.setApiVersion("serving.kserve.io/v1beta1");
+      isvc.setKind("InferenceService");
+      isvc.setMetadata(
+          new ObjectMetaBuilder()
+              .withName(DerivedNames.inferenceService(SERVICE, NS))
+              .withNamespace(NS)
+              .withLabels(Map.of(Aim.LABEL_TEMPLATE, template))
+              .withOwnerReferences(Fixtures.ownerRef("AIMService", SERVICE, svc.getMetadata().getUid()))
+              .build());
+      cluster.client().genericKubernetesResources(Kube.INFERENCE_SERVICES).inNamespace(NS).resource(isvc).create();
+    }
+
+    /** The service's status names the cache it served from (as the Cache stage wrote it). */
+    AIMService usedCache(AIMService svc, String name, String uid) {
+      AIMServiceStatus status = new AIMServiceStatus();
+      status.cache = new AIMServiceStatus.Cache();
+      status.cache.templateCacheRef = new AIMResolvedReference(name, NS, AIMScope.Namespace, "AIMTemplateCache", uid);
+      return cluster.setStatus(svc, status);
+    }
+
+    @Test
+    void aLostSharedCacheIsCreatedAgainAndTheServiceIsDegradedCacheLost() {
+      AIMServiceTemplate t = readyTemplate();
+      AIMService svc = service(null);
+      String name = DerivedNames.sharedTemplateCache(TEMPLATE, NS);
+      svc = usedCache(svc, name, "uid-of-the-lost-cache");
+      runtimeFor(svc, TEMPLATE);
+
+      StageResult result = activities.ensureTemplateCache(ref(svc), reference(t, AIMScope.Namespace));
+
+      assertThat(only(result))
+          .extracting(ComponentHealth::state, ComponentHealth::reason)
+          .containsExactly(AIMStatus.Degraded, "CacheLost");
+      assertThat(only(result).message()).contains("Shared AIMTemplateCache " + name + " was lost").contains("Created AIMTemplateCache " + name);
+      // status.cache keeps naming the lost cache until the new one is Ready.
+      assertThat(result.statusFields()).doesNotContainKey("cache");
+      assertThat(caches()).extracting(c -> c.getMetadata().getName()).containsExactly(name);
+    }
+
+    @Test
+    void aSharedCacheBeingDeletedIsNotUsedAndItsNameWaits() {
+      AIMServiceTemplate t = readyTemplate();
+      AIMTemplateCache doomed =
+          Fixtures.templateCache(NS, DerivedNames.sharedTemplateCache(TEMPLATE, NS), TEMPLATE, AIMTemplateCacheSpec.Mode.Shared, ResourceStatusValue.Ready);
+      doomed.getMetadata().setFinalizers(List.of(Aim.FINALIZER_TEMPLATE_CACHE));
+      doomed = cluster.create(doomed);
+      cluster.client().resource(doomed).delete();
+      AIMService svc = usedCache(service(null), doomed.getMetadata().getName(), doomed.getMetadata().getUid());
+      runtimeFor(svc, TEMPLATE);
+
+      StageResult result = activities.ensureTemplateCache(ref(svc), reference(t, AIMScope.Namespace));
+
+      assertThat(only(result))
+          .extracting(ComponentHealth::state, ComponentHealth::reason)
+          .containsExactly(AIMStatus.Degraded, "CacheLost");
+      assertThat(only(result).message()).contains("is being deleted; a new one is created once it is gone");
+      assertThat(result.resolved()).isNull();
+    }
+
+    @Test
+    void aNewTemplateIsNotACacheLoss() {
+      AIMServiceTemplate t = readyTemplate();
+      AIMService svc = usedCache(service(null), "cache-of-the-old-template", "uid-old");
+      runtimeFor(svc, "the-old-template");
+
+      StageResult result = activities.ensureTemplateCache(ref(svc), reference(t, AIMScope.Namespace));
+
+      assertThat(only(result))
+          .extracting(ComponentHealth::state, ComponentHealth::reason)
+          .containsExactly(AIMStatus.Progressing, "CacheCreating");
+    }
+
+    @Test
+    void withoutARuntimeAMissingCacheIsJustCreated() {
+      AIMServiceTemplate t = readyTemplate();
+      AIMService svc = usedCache(service(null), DerivedNames.sharedTemplateCache(TEMPLATE, NS), "uid-gone");
+
+      assertThat(only(activities.ensureTemplateCache(ref(svc), reference(t, AIMScope.Namespace))))
+          .extracting(ComponentHealth::state, ComponentHealth::reason)
+          .containsExactly(AIMStatus.Progressing, "CacheCreating");
+    }
+
+    @Test
+    void aFailedRebuildShowsItsOwnReason() {
+      AIMServiceTemplate t = readyTemplate();
+      AIMTemplateCache rebuilt =
+          Fixtures.templateCache(NS, DerivedNames.sharedTemplateCache(TEMPLATE, NS), TEMPLATE, AIMTemplateCacheSpec.Mode.Shared, ResourceStatusValue.Failed);
+      rebuilt.getStatus().conditions =
+          List.of(new ConditionBuilder().withType("ArtifactsReady").withStatus("False").withReason("StorageClassMissing")
+              .withMessage("StorageClass \"fast\" does not exist").build());
+      rebuilt = cluster.create(rebuilt);
+      AIMService svc = usedCache(service(null), rebuilt.getMetadata().getName(), "uid-of-the-lost-cache");
+      runtimeFor(svc, TEMPLATE);
+
+      assertThat(only(activities.ensureTemplateCache(ref(svc), reference(t, AIMScope.Namespace))))
+          .extracting(ComponentHealth::state, ComponentHealth::reason)
+          .containsExactly(AIMStatus.Failed, "StorageClassMissing");
+    }
+
     @Test
     void reportsTheProgressOfAnExistingCache() {
       AIMServiceTemplate t = readyTemplate();

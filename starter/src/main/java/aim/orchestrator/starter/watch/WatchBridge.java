@@ -126,6 +126,10 @@ public final class WatchBridge implements AutoCloseable {
     public void onUpdate(T oldObj, T newObj) {
       if (!Objects.equals(oldObj.getMetadata().getResourceVersion(), newObj.getMetadata().getResourceVersion())) {
         wakeOwner(newObj);
+        if (!Objects.equals(oldObj.getMetadata().getOwnerReferences(), newObj.getMetadata().getOwnerReferences())) {
+          // An owner reference edited away by hand: the old owner must look, or it never restores it.
+          wakeOwner(oldObj);
+        }
       }
     }
 

@@ -46,6 +46,12 @@ public final class ArtifactManifests {
   /** Annotation on a download Job: the artifact generation it downloads for (a spec change makes a new Job). */
   public static final String ARTIFACT_GENERATION = "aim.eai.amd.com/artifact-generation";
 
+  /**
+   * Annotation on a download Job: the UID of the PVC it writes into. A PVC deleted by hand and created again is
+   * another claim (another UID), so the Job's work does not count for it and a fresh download starts.
+   */
+  public static final String PVC_UID = "aim.eai.amd.com/pvc-uid";
+
   /** The download Job's container. */
   public static final String DOWNLOAD_CONTAINER = "model-download";
 

@@ -362,14 +362,25 @@ public class CacheActivitiesImpl implements CacheActivities {
           PersistentVolumeClaim pvc =
               kube.client().persistentVolumeClaims().inNamespace(ref.namespace()).withName(pvcName).get();
           Quantity requested = Sizes.pvcSize(size, headroom);
+          PersistentVolumeClaim desired = ArtifactManifests.pvc(artifact, pvcName, requested, storageClass);
+          desired.getMetadata().setLabels(
+              aim.orchestrator.render.Labels.withPropagated(
+                  desired.getMetadata().getLabels(), artifact.getMetadata().getLabels(), rc.labelPropagation));
           if (pvc == null) {
-            // Created once and never resized (spec §3.7).
-            PersistentVolumeClaim desired = ArtifactManifests.pvc(artifact, pvcName, requested, storageClass);
-            desired.getMetadata().setLabels(
-                aim.orchestrator.render.Labels.withPropagated(
-                    desired.getMetadata().getLabels(), artifact.getMetadata().getLabels(), rc.labelPropagation));
+            // Created once and never resized (spec §3.7). A PVC deleted by hand is created again (and, as a new
+            // claim, downloaded into again: see artifactStartDownload).
+            boolean again = artifact.getStatus() != null && artifact.getStatus().persistentVolumeClaim != null;
             pvc = kube.client().resource(desired).create();
-            log.info("created PVC {}/{} ({})", ref.namespace(), pvcName, requested);
+            log.info("{} PVC {}/{} ({})", again ? "re-created the lost" : "created", ref.namespace(), pvcName, requested);
+          } else if (pvc.getMetadata().getDeletionTimestamp() != null) {
+            // Deleted, held back by its pvc-protection finalizer while a Pod still mounts it.
+            components.add(
+                ComponentHealth.of(
+                    "CachePvc", AIMStatus.Progressing, "PVCDeleting",
+                    "PVC " + pvcName + " is being deleted; it is created again once it is gone", DependencyType.DOWNSTREAM));
+            return new StageResult(components, fields, null, null);
+          } else {
+            pvc = restoreMetadata(pvc, desired);
           }
           fields.put("persistentVolumeClaim", pvcName);
           fields.put("displaySize", Sizes.display(size));
@@ -379,6 +390,48 @@ public class CacheActivitiesImpl implements CacheActivities {
           components.add(pvcHealth(pvc));
           return new StageResult(components, fields, null, pvcName);
         });
+  }
+
+  /**
+   * Puts back what someone edited by hand on the PVC: the labels the orchestrator sets (other labels stay) and the
+   * artifact's controller reference (replacing another controller reference, which cannot be right for a claim whose
+   * name hashes this artifact's UID). The size and the rest of the spec are never touched: the PVC is never resized.
+   */
+  private PersistentVolumeClaim restoreMetadata(PersistentVolumeClaim pvc, PersistentVolumeClaim desired) {
+    Map<String, String> labels = pvc.getMetadata().getLabels() == null ? Map.of() : pvc.getMetadata().getLabels();
+    Map<String, String> labelPatch = new TreeMap<>();
+    desired.getMetadata().getLabels().forEach((k, v) -> {
+      if (!v.equals(labels.get(k))) {
+        labelPatch.put(k, v);
+      }
+    });
+    var owner = desired.getMetadata().getOwnerReferences().get(0);
+    List<io.fabric8.kubernetes.api.model.OwnerReference> owners =
+        pvc.getMetadata().getOwnerReferences() == null ? List.of() : pvc.getMetadata().getOwnerReferences();
+    boolean owned = owners.stream().anyMatch(o -> owner.getUid().equals(o.getUid()) && Boolean.TRUE.equals(o.getController()));
+    if (labelPatch.isEmpty() && owned) {
+      return pvc;
+    }
+    Map<String, Object> metadata = new LinkedHashMap<>();
+    if (!labelPatch.isEmpty()) {
+      metadata.put("labels", labelPatch);
+    }
+    if (!owned) {
+      List<io.fabric8.kubernetes.api.model.OwnerReference> restored = new ArrayList<>();
+      owners.stream()
+          .filter(o -> !owner.getUid().equals(o.getUid()) && !Boolean.TRUE.equals(o.getController()))
+          .forEach(restored::add);
+      restored.add(owner);
+      metadata.put("ownerReferences", restored);
+    }
+    String patch = kube.client().getKubernetesSerialization().asJson(Map.of("metadata", metadata));
+    PersistentVolumeClaim patched =
+        kube.client().persistentVolumeClaims().inNamespace(pvc.getMetadata().getNamespace()).withName(pvc.getMetadata().getName())
+            .patch(io.fabric8.kubernetes.client.dsl.base.PatchContext.of(io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE), patch);
+    log.info(
+        "restored PVC {}/{}:{}{}", pvc.getMetadata().getNamespace(), pvc.getMetadata().getName(),
+        labelPatch.isEmpty() ? "" : " labels " + labelPatch.keySet(), owned ? "" : " owner reference");
+    return patched;
   }
 
   /** A size and how it was found. */
@@ -530,7 +583,24 @@ public class CacheActivitiesImpl implements CacheActivities {
           Job job = downloadJobs.get(artifact);
           DownloadJobs.State state = DownloadJobs.state(job);
           AIMArtifactStatus status = artifact.getStatus();
-          boolean wasVerified = status != null && status.status == ResourceStatusValue.Ready;
+          PersistentVolumeClaim pvc = downloadJobs.claim(artifact);
+          if (pvc == null || pvc.getMetadata().getDeletionTimestamp() != null) {
+            // Gone between the storage stage and this one: the next pass creates it again first.
+            String claim = DownloadJobs.claimName(artifact);
+            return StageResult.of(
+                ComponentHealth.of(
+                    "DownloadJob", AIMStatus.Progressing, "PVCPending", "Waiting for PVC " + claim + " before downloading", DependencyType.DOWNSTREAM));
+          }
+          boolean claimReplaced = claimNewerThanVerification(pvc, artifact);
+          if (job != null && DownloadJobs.forAnotherClaim(job, pvc)) {
+            // The PVC was deleted and created again: what this Job downloaded went with the old one.
+            log.info("{}: download Job {} wrote into an earlier PVC {}; downloading again", ref, job.getMetadata().getName(), pvc.getMetadata().getName());
+            downloadJobs.deleteAndWait(job, () -> {});
+            job = null;
+            state = DownloadJobs.State.NONE;
+            claimReplaced = true;
+          }
+          boolean wasVerified = status != null && status.status == ResourceStatusValue.Ready && !claimReplaced;
           if (state == DownloadJobs.State.COMPLETE || (state == DownloadJobs.State.NONE && wasVerified)) {
             // Verified once; a later re-verification is cache warming's business.
             return DownloadStages.verified(job == null ? null : job.getMetadata().getName(), size, protocol);
@@ -565,6 +635,20 @@ public class CacheActivitiesImpl implements CacheActivities {
           return DownloadStages.downloading(
               job.getMetadata().getName(), downloadJobs.pods(job), Map.of(), "Downloading with Job " + job.getMetadata().getName());
         });
+  }
+
+  /**
+   * Whether the PVC was created at or after the moment the artifact last became Ready: a PVC deleted by hand and
+   * created again is empty, whatever the artifact's status says (a Job left behind tells the same by its {@link
+   * ArtifactManifests#PVC_UID}; this covers the case that no Job is left). Timestamps have seconds, so a claim created
+   * in the same second counts as newer: one needless download, which finds the files and completes, is cheaper than
+   * an empty cache taken as Ready.
+   */
+  static boolean claimNewerThanVerification(PersistentVolumeClaim pvc, AIMArtifact artifact) {
+    Condition ready = artifact.getStatus() == null ? null : Conditions.find(artifact.getStatus().conditions, "Ready");
+    Instant verifiedAt = ready == null || !"True".equals(ready.getStatus()) ? null : DownloadJobs.instant(ready.getLastTransitionTime());
+    Instant created = DownloadJobs.instant(pvc.getMetadata().getCreationTimestamp());
+    return verifiedAt != null && created != null && !created.isBefore(verifiedAt);
   }
 
   /** The artifact's size in bytes: {@code spec.size}, else the discovered size, else 0 (unknown). */

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
 import io.fabric8.kubernetes.api.model.ContainerStatus;
 import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
@@ -115,6 +116,45 @@ final class DownloadJobs {
     return made != null && now != null && !made.equals(String.valueOf(now));
   }
 
+  /** The artifact's PVC, or null when there is none (yet, or any more). */
+  PersistentVolumeClaim claim(AIMArtifact a) {
+    return kube.client().persistentVolumeClaims().inNamespace(a.getMetadata().getNamespace()).withName(claimName(a)).get();
+  }
+
+  static String claimName(AIMArtifact a) {
+    return DerivedNames.artifactPvc(a.getMetadata().getName(), a.getMetadata().getUid());
+  }
+
+  /**
+   * Whether the Job wrote into another PVC than the artifact's current one: the PVC was deleted (by hand) and created
+   * again since, so what the Job downloaded is gone. Jobs carry the UID of their PVC ({@link
+   * ArtifactManifests#PVC_UID}); for a Job made before they did, a Job created before the PVC cannot have filled it.
+   */
+  static boolean forAnotherClaim(Job job, PersistentVolumeClaim pvc) {
+    if (pvc == null) {
+      return true;
+    }
+    var annotations = job.getMetadata().getAnnotations();
+    String made = annotations == null ? null : annotations.get(ArtifactManifests.PVC_UID);
+    if (made != null) {
+      return !made.equals(pvc.getMetadata().getUid());
+    }
+    Instant jobCreated = instant(job.getMetadata().getCreationTimestamp());
+    Instant pvcCreated = instant(pvc.getMetadata().getCreationTimestamp());
+    return jobCreated != null && pvcCreated != null && jobCreated.isBefore(pvcCreated);
+  }
+
+  static Instant instant(String timestamp) {
+    if (timestamp == null || timestamp.isEmpty()) {
+      return null;
+    }
+    try {
+      return java.time.OffsetDateTime.parse(timestamp).toInstant();
+    } catch (java.time.format.DateTimeParseException e) {
+      return null;
+    }
+  }
+
   /** The verify Job's name (cache warming). */
   static String verifyName(AIMArtifact a) {
     return DerivedNames.artifactVerifyJob(a.getMetadata().getName(), a.getMetadata().getUid());
@@ -137,8 +177,14 @@ final class DownloadJobs {
   private Job create(AIMArtifact a, String jobName, String component, long expectedBytes, List<EnvVar> extraEnv) {
     String ns = a.getMetadata().getNamespace();
     var rc = runtimeConfigs.resolve(a.getSpec().runtimeConfigName, ns).merged();
-    String pvc = DerivedNames.artifactPvc(a.getMetadata().getName(), a.getMetadata().getUid());
+    String pvc = claimName(a);
     Job desired = ArtifactManifests.downloadJob(a, jobName, pvc, expectedBytes, rc.env, extraEnv);
+    PersistentVolumeClaim claim = claim(a);
+    if (claim != null) {
+      var annotations = new java.util.LinkedHashMap<>(desired.getMetadata().getAnnotations());
+      annotations.put(ArtifactManifests.PVC_UID, claim.getMetadata().getUid());
+      desired.getMetadata().setAnnotations(annotations);
+    }
     var own = new java.util.LinkedHashMap<>(desired.getMetadata().getLabels());
     own.put(aim.orchestrator.model.Aim.LABEL_COMPONENT, component);
     var labels = Labels.withPropagated(own, a.getMetadata().getLabels(), rc.labelPropagation);

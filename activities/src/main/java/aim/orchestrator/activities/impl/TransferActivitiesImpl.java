@@ -66,6 +66,17 @@ public class TransferActivitiesImpl implements TransferActivities {
     return Kube.stage("DownloadJob", DependencyType.DOWNSTREAM, () -> follow(ref));
   }
 
+  /** The PVC went away (deleted by hand): not Ready, so the workflow's next pass creates it and downloads again. */
+  private static StageResult claimGone(AIMArtifact artifact) {
+    return StageResult.of(
+        ComponentHealth.of(
+            "DownloadJob",
+            AIMStatus.Progressing,
+            "PVCPending",
+            "PVC " + DownloadJobs.claimName(artifact) + " was deleted; it is created again and the download starts over",
+            DependencyType.DOWNSTREAM));
+  }
+
   private StageResult follow(ResourceRef ref) {
     ActivityExecutionContext context = context();
     int attempt = context == null ? 1 : context.getInfo().getAttempt();
@@ -75,6 +86,17 @@ public class TransferActivitiesImpl implements TransferActivities {
     long size = CacheActivitiesImpl.sizeOf(artifact);
     Job job = jobs.get(artifact);
     DownloadJobs.State state = DownloadJobs.state(job);
+    io.fabric8.kubernetes.api.model.PersistentVolumeClaim claim = jobs.claim(artifact);
+    if (claim == null || claim.getMetadata().getDeletionTimestamp() != null) {
+      return claimGone(artifact);
+    }
+    if (job != null && DownloadJobs.forAnotherClaim(job, claim)) {
+      // The PVC was deleted and created again since the Job started: its bytes went with the old claim.
+      log.info("{}: download Job {} wrote into an earlier PVC; replacing it", ref, job.getMetadata().getName());
+      jobs.deleteAndWait(job, heartbeat);
+      job = null;
+      state = DownloadJobs.State.NONE;
+    }
     if (state == DownloadJobs.State.FAILED) {
       DownloadJobs.Failure failure = jobs.classify(job);
       if (!failure.retryable()) {
@@ -105,6 +127,10 @@ public class TransferActivitiesImpl implements TransferActivities {
       }
       switch (DownloadJobs.state(current)) {
         case COMPLETE -> {
+          if (DownloadJobs.forAnotherClaim(current, jobs.claim(artifact))) {
+            // Finished into a claim that has since been deleted: the next pass makes the claim and downloads again.
+            return claimGone(artifact);
+          }
           long bytes = jobs.result(current).map(r -> r.path("bytes").asLong(size)).orElse(size);
           log.info("{}: download Job {} completed ({} bytes verified)", ref, jobName, bytes);
           return DownloadStages.verified(jobName, bytes > 0 ? bytes : size, protocol);

@@ -443,6 +443,74 @@ class CacheActivitiesImplTest {
     }
 
     @Test
+    void aPvcDeletedByHandIsCreatedAgainUnderItsNameAndSize() {
+      AIMArtifact a = stored("66Gi");
+      activities.artifactStorage(ref(a));
+      PersistentVolumeClaim first = pvc(a);
+      cluster.client().resource(first).delete();
+
+      StageResult again = activities.artifactStorage(ref(a));
+
+      PersistentVolumeClaim second = pvc(a);
+      assertThat(second.getMetadata().getUid()).isNotEqualTo(first.getMetadata().getUid());
+      assertThat(second.getSpec().getResources().getRequests().get("storage")).isEqualTo(new Quantity("73Gi"));
+      assertThat(second.getMetadata().getOwnerReferences()).singleElement()
+          .satisfies(o -> assertThat(o.getUid()).isEqualTo(a.getMetadata().getUid()));
+      assertThat(again.output()).isEqualTo(second.getMetadata().getName());
+    }
+
+    @Test
+    void handEditedLabelsAndOwnerAreRestoredAndTheSizeIsLeftAlone() {
+      AIMArtifact a = stored("66Gi");
+      activities.artifactStorage(ref(a));
+      String name = pvc(a).getMetadata().getName();
+      cluster.client().persistentVolumeClaims().inNamespace(NS).withName(name).edit(p -> {
+        p.getMetadata().setLabels(Map.of(Aim.LABEL_MANAGED_BY, "someone", "team", "ml"));
+        p.getMetadata().setOwnerReferences(List.of(Fixtures.ownerRef("AIMArtifact", "impostor", "other-uid")));
+        // Someone expanded the volume; the orchestrator neither shrinks nor grows it.
+        p.getSpec().getResources().setRequests(Map.of("storage", new Quantity("200Gi")));
+        return p;
+      });
+
+      activities.artifactStorage(ref(a));
+
+      PersistentVolumeClaim restored = pvc(a);
+      assertThat(restored.getMetadata().getLabels())
+          .containsEntry(Aim.LABEL_CACHE_NAME, ARTIFACT)
+          .containsEntry(Aim.LABEL_MANAGED_BY, "aim-artifact-controller")
+          .containsEntry("team", "ml");
+      assertThat(restored.getMetadata().getOwnerReferences()).singleElement()
+          .satisfies(o -> {
+            assertThat(o.getUid()).isEqualTo(a.getMetadata().getUid());
+            assertThat(o.getController()).isTrue();
+          });
+      assertThat(restored.getSpec().getResources().getRequests().get("storage")).isEqualTo(new Quantity("200Gi"));
+      // Nothing to restore: no write at all.
+      String version = restored.getMetadata().getResourceVersion();
+      activities.artifactStorage(ref(a));
+      assertThat(pvc(a).getMetadata().getResourceVersion()).isEqualTo(version);
+    }
+
+    @Test
+    void aPvcBeingDeletedIsWaitedForNotPatched() {
+      AIMArtifact a = stored("66Gi");
+      activities.artifactStorage(ref(a));
+      String name = pvc(a).getMetadata().getName();
+      cluster.client().persistentVolumeClaims().inNamespace(NS).withName(name).edit(p -> {
+        p.getMetadata().setFinalizers(List.of("kubernetes.io/pvc-protection"));
+        return p;
+      });
+      cluster.client().persistentVolumeClaims().inNamespace(NS).withName(name).delete();
+
+      StageResult waiting = activities.artifactStorage(ref(a));
+
+      assertThat(only(waiting))
+          .extracting(ComponentHealth::state, ComponentHealth::reason)
+          .containsExactly(AIMStatus.Progressing, "PVCDeleting");
+      assertThat(waiting.output()).isNull();
+    }
+
+    @Test
     void isReadyOnceThePvcIsBound() {
       AIMArtifact a = stored("66Gi");
       activities.artifactStorage(ref(a));

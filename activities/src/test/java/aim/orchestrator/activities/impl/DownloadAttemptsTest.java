@@ -19,6 +19,7 @@ import aim.orchestrator.status.ComponentHealth;
 import aim.orchestrator.status.ConditionSpec;
 import aim.orchestrator.status.ErrorCategory;
 import io.fabric8.kubernetes.api.model.ContainerStateBuilder;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.ContainerStatusBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -48,8 +49,11 @@ class DownloadAttemptsTest {
       new TransferActivitiesImpl(
           cluster.kube(), new TransferActivitiesImpl.Timing(Duration.ofMillis(50), Duration.ofSeconds(20), Duration.ofMillis(300)));
 
+  /** An artifact with its PVC, as the storage stage leaves it before the download stage runs. */
   AIMArtifact artifact() {
-    return cluster.create(Fixtures.artifact(NS, "weights", SOURCE_URI, "1Gi", null));
+    AIMArtifact a = cluster.create(Fixtures.artifact(NS, "weights", SOURCE_URI, "1Gi", null));
+    cache.artifactStorage(ref(a));
+    return a;
   }
 
   Job job(AIMArtifact a) {
@@ -243,6 +247,109 @@ class DownloadAttemptsTest {
     Job fresh = job(a);
     assertThat(fresh.getMetadata().getUid()).isNotEqualTo(old.getMetadata().getUid());
     assertThat(fresh.getMetadata().getAnnotations()).containsEntry(ArtifactManifests.ARTIFACT_GENERATION, "2");
+  }
+
+  PersistentVolumeClaim claim(AIMArtifact a) {
+    return cluster.client().persistentVolumeClaims().inNamespace(NS).withName(DownloadJobs.claimName(a)).get();
+  }
+
+  /** Deletes the artifact's PVC by hand and lets the storage stage create it again. */
+  PersistentVolumeClaim replaceClaim(AIMArtifact a) {
+    cluster.client().resource(claim(a)).delete();
+    cache.artifactStorage(ref(a));
+    return claim(a);
+  }
+
+  /** The artifact as the workflow leaves it after a verified download: Ready since {@code at}. */
+  void readySince(AIMArtifact a, Instant at) {
+    AIMArtifactStatus status = new AIMArtifactStatus();
+    status.status = aim.orchestrator.model.ResourceStatusValue.Ready;
+    status.conditions =
+        List.of(new io.fabric8.kubernetes.api.model.ConditionBuilder().withType("Ready").withStatus("True")
+            .withReason("AllComponentsReady").withLastTransitionTime(at.toString()).build());
+    cluster.setStatus(a, status);
+  }
+
+  @Test
+  void theJobCarriesTheUidOfThePvcItWritesInto() {
+    AIMArtifact a = artifact();
+
+    cache.artifactStartDownload(ref(a));
+
+    assertThat(job(a).getMetadata().getAnnotations()).containsEntry(ArtifactManifests.PVC_UID, claim(a).getMetadata().getUid());
+  }
+
+  @Test
+  void aPvcDeletedByHandIsDownloadedIntoAgainEvenAfterTheJobCompleted() {
+    AIMArtifact a = artifact();
+    cache.artifactStartDownload(ref(a));
+    Job done = job(a);
+    finish(done, "Complete", Instant.now());
+    assertThat(component(cache.artifactStartDownload(ref(a)), "DownloadJob").reason()).isEqualTo("Verified");
+    readySince(a, Instant.now());
+
+    PersistentVolumeClaim fresh = replaceClaim(a);
+    StageResult again = cache.artifactStartDownload(ref(a));
+
+    assertThat(component(again, "DownloadJob")).extracting(ComponentHealth::state, ComponentHealth::reason)
+        .containsExactly(AIMStatus.Progressing, "Downloading");
+    assertThat(again.conditions()).extracting(ConditionSpec::type, ConditionSpec::reason)
+        .contains(org.assertj.core.groups.Tuple.tuple("DownloadComplete", "Downloading"));
+    Job next = job(a);
+    assertThat(next.getMetadata().getUid()).isNotEqualTo(done.getMetadata().getUid());
+    assertThat(next.getMetadata().getAnnotations()).containsEntry(ArtifactManifests.PVC_UID, fresh.getMetadata().getUid());
+    assertThat(again.output()).isEqualTo(next.getMetadata().getName());
+  }
+
+  @Test
+  void withoutAJobAReadyArtifactTrustsOnlyAPvcOlderThanItsVerification() {
+    AIMArtifact a = artifact();
+    readySince(a, Instant.now().plus(Duration.ofMinutes(1)));
+
+    assertThat(component(cache.artifactStartDownload(ref(a)), "DownloadJob").reason()).isEqualTo("Verified");
+    assertThat(job(a)).isNull();
+
+    // The claim is newer than the verification: it was deleted and created again, so it is empty.
+    readySince(a, Instant.now().minus(Duration.ofHours(1)));
+    StageResult again = cache.artifactStartDownload(ref(a));
+
+    assertThat(component(again, "DownloadJob").reason()).isEqualTo("Downloading");
+    assertThat(job(a)).isNotNull();
+  }
+
+  @Test
+  void followingAJobWhosePvcWasReplacedStartsOverInTheNewOne() throws Exception {
+    AIMArtifact a = artifact();
+    cache.artifactStartDownload(ref(a));
+    Job old = job(a);
+    PersistentVolumeClaim fresh = replaceClaim(a);
+
+    CompletableFuture<StageResult> awaited = CompletableFuture.supplyAsync(() -> transfers.awaitDownload(ref(a)));
+    Job next = org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> job(a), j -> j != null && !j.getMetadata().getUid().equals(old.getMetadata().getUid()));
+    assertThat(next.getMetadata().getAnnotations()).containsEntry(ArtifactManifests.PVC_UID, fresh.getMetadata().getUid());
+    finish(next, "Complete", Instant.now());
+
+    assertThat(component(awaited.get(10, TimeUnit.SECONDS), "DownloadJob").reason()).isEqualTo("Verified");
+  }
+
+  @Test
+  void aJobThatCompletesIntoADeletedPvcIsNotVerified() throws Exception {
+    AIMArtifact a = artifact();
+    cache.artifactStartDownload(ref(a));
+    Job job = job(a);
+    pod(job, "Running", null, null, null, "");
+
+    CompletableFuture<StageResult> awaited = CompletableFuture.supplyAsync(() -> transfers.awaitDownload(ref(a)));
+    org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+        .until(() -> cluster.client().resource(a).get().getStatus() != null && cluster.client().resource(a).get().getStatus().download != null);
+    replaceClaim(a);
+    finish(job, "Complete", Instant.now());
+
+    StageResult result = awaited.get(10, TimeUnit.SECONDS);
+    assertThat(component(result, "DownloadJob")).extracting(ComponentHealth::state, ComponentHealth::reason)
+        .containsExactly(AIMStatus.Progressing, "PVCPending");
+    assertThat(result.output()).isNull();
   }
 
   @Test

@@ -101,7 +101,8 @@ public final class DevEnvironment implements AutoCloseable {
             simulatorOptions,
             job -> aim.orchestrator.dev.sim.ModelDownloadRunner.isDownloadJob(job)
                 ? downloads
-                : aim.orchestrator.dev.sim.DiscoveryRunner.isDiscoveryJob(job) ? discovery : null);
+                : aim.orchestrator.dev.sim.DiscoveryRunner.isDiscoveryJob(job) ? discovery : null,
+            downloads::deleteVolume);
     log.info("[dev] download Jobs write to {} (dev/test only)", volumes);
     log.info("[dev] {} simulated AIM images answer discovery Jobs and registry reads: {}", images.images().size(), registry.images());
     DevEnvironment env = new DevEnvironment(temporal, port, api, client, simulator, hub, registry, images);

@@ -373,6 +373,154 @@ class CachingE2ETest {
     assertThat(artifact.getStatus().download.protocol).isEqualTo("S3");
   }
 
+  @Test
+  void deletingTheSharedCacheOfARunningServiceDegradesItUntilTheCacheIsRebuiltAndNeverTouchesTheRuntime() throws Exception {
+    String ns = "e2e-cache-lost";
+    apply(
+        ns,
+        """
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMModel
+        metadata: {name: qwen3, namespace: NS}
+        spec:
+          image: amdenterpriseai/aim-qwen-qwen3-32b:0.8.5
+          imageMetadata: {model: {canonicalName: Qwen/Qwen3-4B}}
+        ---
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMServiceTemplate
+        metadata: {name: qwen3-small, namespace: NS}
+        spec:
+          modelName: qwen3
+          hardware: {gpu: {requests: 1, model: MI300X}}
+          modelSources: [{modelId: acme/lost, sourceUri: "hf://acme/lost", size: 1Gi}]
+        ---
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMService
+        metadata: {name: chat, namespace: NS}
+        spec:
+          model: {name: qwen3}
+          template: {name: qwen3-small}
+        """);
+    AIMService running = awaitServiceStatus(ns, "chat", "Running");
+    String cacheName = running.getStatus().cache.templateCacheRef.name;
+    AIMTemplateCache lost = client.resources(AIMTemplateCache.class).inNamespace(ns).withName(cacheName).get();
+    var isvcs = client.genericKubernetesResources(aim.orchestrator.activities.kube.Kube.INFERENCE_SERVICES).inNamespace(ns);
+    String isvcUid = isvcs.list().getItems().get(0).getMetadata().getUid();
+    String artifactName = lost.getStatus().artifacts.keySet().iterator().next();
+    String artifactUid = artifact(ns, artifactName).getMetadata().getUid();
+
+    java.util.List<String> serviceStates = new java.util.concurrent.CopyOnWriteArrayList<>();
+    java.util.List<String> isvcEvents = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (var watchService = client.resources(AIMService.class).inNamespace(ns).withName("chat").watch(recorder(serviceStates, s -> {
+          Condition cache = condition(s, AIMService::getStatus, st -> st.conditions, "CacheReady");
+          return s.getStatus().status + "/" + (cache == null ? "" : cache.getReason() + ": " + cache.getMessage());
+        }));
+        var watchIsvc = isvcs.watch(recorder(isvcEvents, i -> i.getMetadata().getUid()))) {
+      client.resources(AIMTemplateCache.class).inNamespace(ns).withName(cacheName).delete();
+
+      // Degraded CacheLost, naming the cache, while the cache goes and comes back; then Running again.
+      await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(
+          () -> serviceStates.stream().anyMatch(st -> st.startsWith("Degraded/CacheLost: ") && st.contains(cacheName)));
+      AIMService again = awaitServiceStatus(ns, "chat", "Running");
+      AIMTemplateCache rebuilt = client.resources(AIMTemplateCache.class).inNamespace(ns).withName(cacheName).get();
+      assertThat(rebuilt.getMetadata().getUid()).isNotEqualTo(lost.getMetadata().getUid());
+      assertThat(again.getStatus().cache.templateCacheRef.uid).isEqualTo(rebuilt.getMetadata().getUid());
+      // The Ready artifact outlived its cache (Shared artifacts have no owner) and serves the rebuilt one.
+      assertThat(rebuilt.getStatus().artifacts).containsKey(artifactName);
+      assertThat(artifact(ns, artifactName).getMetadata().getUid()).isEqualTo(artifactUid);
+      // The runtime was never deleted or replaced.
+      assertThat(isvcs.list().getItems()).singleElement().satisfies(i -> assertThat(i.getMetadata().getUid()).isEqualTo(isvcUid));
+      assertThat(isvcEvents).noneMatch(e -> e.startsWith("DELETED"));
+      assertThat(serviceStates).noneMatch(st -> st.startsWith("Failed"));
+    }
+  }
+
+  @Test
+  void aPvcDeletedByHandIsCreatedAgainDownloadedAgainAndItsEditedLabelsAreRestored() throws Exception {
+    String ns = "e2e-pvc-drift";
+    apply(
+        ns,
+        """
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMArtifact
+        metadata: {name: drift, namespace: NS}
+        spec: {sourceUri: "hf://acme/drift", size: 1Gi}
+        """);
+    AIMArtifact ready = awaitArtifactStatus(ns, "drift", "Ready");
+    String claim = ready.getStatus().persistentVolumeClaim;
+    var pvc = client.persistentVolumeClaims().inNamespace(ns).withName(claim).get();
+    java.nio.file.Path weights = env.volumes().resolve(ns).resolve(claim).resolve("model.safetensors");
+    assertThat(weights).exists();
+
+    java.util.List<String> states = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (var watch = client.resources(AIMArtifact.class).inNamespace(ns).withName("drift").watch(recorder(states, a -> {
+          Condition download = condition(a, AIMArtifact::getStatus, st -> st.conditions, "DownloadComplete");
+          return a.getStatus().status + "/" + (download == null ? "" : download.getReason());
+        }))) {
+      client.persistentVolumeClaims().inNamespace(ns).withName(claim).delete();
+
+      // The artifact says it downloads again (not Ready), then is Ready with a new claim of the same name and size.
+      await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(100))
+          .until(() -> states.stream().anyMatch(st -> st.equals("Progressing/Downloading")));
+      AIMArtifact again = awaitArtifactStatus(ns, "drift", "Ready");
+      var recreated = client.persistentVolumeClaims().inNamespace(ns).withName(claim).get();
+      assertThat(recreated.getMetadata().getUid()).isNotEqualTo(pvc.getMetadata().getUid());
+      assertThat(recreated.getSpec().getResources().getRequests()).isEqualTo(pvc.getSpec().getResources().getRequests());
+      assertThat(Conditions.find(again.getStatus().conditions, "DownloadComplete").getReason()).isEqualTo("Verified");
+    }
+    // The volume went with the claim: the second Job fetched the weights again into the new one.
+    assertThat(weights).exists();
+    assertThat(java.nio.file.Files.readAllBytes(weights)).isEqualTo(env.hub().files("acme/drift").get("model.safetensors"));
+    var job = client.batch().v1().jobs().inNamespace(ns).withLabel("aim.eai.amd.com/component", "download").list().getItems();
+    assertThat(job).singleElement().satisfies(j -> assertThat(j.getMetadata().getAnnotations())
+        .containsEntry("aim.eai.amd.com/pvc-uid", client.persistentVolumeClaims().inNamespace(ns).withName(claim).get().getMetadata().getUid()));
+    String result = client.pods().inNamespace(ns).withLabel("controller-uid", job.get(0).getMetadata().getUid()).list().getItems().get(0)
+        .getStatus().getContainerStatuses().get(0).getState().getTerminated().getMessage();
+    assertThat(new com.fasterxml.jackson.databind.ObjectMapper().readTree(result).path("fetchedBytes").asLong()).isPositive();
+
+    // Labels and the owner reference edited by hand come back at once (the watch bridge wakes the artifact).
+    client.persistentVolumeClaims().inNamespace(ns).withName(claim).edit(p -> {
+      p.getMetadata().getLabels().put("app.kubernetes.io/managed-by", "someone");
+      p.getMetadata().setOwnerReferences(java.util.List.of());
+      return p;
+    });
+    var restored = await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> client.persistentVolumeClaims().inNamespace(ns).withName(claim).get(),
+            p -> "aim-artifact-controller".equals(p.getMetadata().getLabels().get("app.kubernetes.io/managed-by"))
+                && p.getMetadata().getOwnerReferences().size() == 1);
+    assertThat(restored.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo(artifact(ns, "drift").getMetadata().getUid());
+  }
+
+  /** A watcher that records one line per event: the event type and what {@code describe} says of the object. */
+  static <T extends HasMetadata> io.fabric8.kubernetes.client.Watcher<T> recorder(java.util.List<String> into, Function<T, String> describe) {
+    return new io.fabric8.kubernetes.client.Watcher<>() {
+      @Override
+      public void eventReceived(Action action, T resource) {
+        try {
+          String what = describe.apply(resource);
+          into.add(action == Action.MODIFIED || action == Action.ADDED ? what : action + " " + what);
+        } catch (RuntimeException noStatusYet) {
+          into.add(action.name());
+        }
+      }
+
+      @Override
+      public void onClose(io.fabric8.kubernetes.client.WatcherException cause) {}
+    };
+  }
+
+  static AIMService awaitServiceStatus(String ns, String name, String status) {
+    return await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(200))
+        .until(() -> service(ns, name), s -> s != null && s.getStatus() != null && s.getStatus().status != null
+            && s.getStatus().status.name().equals(status));
+  }
+
+  static AIMArtifact awaitArtifactStatus(String ns, String name, String status) {
+    return await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+        .until(() -> artifact(ns, name), a -> a != null && a.getStatus() != null && a.getStatus().status != null
+            && a.getStatus().status.name().equals(status));
+  }
+
   static aim.orchestrator.workflow.warming.CacheWarmingReport warm(
       aim.orchestrator.workflow.warming.CacheWarmingRequest request, String run) {
     var stub = temporal.newWorkflowStub(

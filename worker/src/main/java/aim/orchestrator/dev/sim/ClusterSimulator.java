@@ -99,6 +99,19 @@ public final class ClusterSimulator implements AutoCloseable {
       KubernetesClient client,
       SimulatorOptions options,
       Function<? super Job, ? extends JobRunner> jobRunners) {
+    return start(client, options, jobRunners, (namespace, claim) -> {});
+  }
+
+  /**
+   * As {@link #start(KubernetesClient, SimulatorOptions, Function)}, telling {@code volumeDeleted} {@code (namespace,
+   * claim)} whenever a claim's volume is deleted with it (reclaim policy {@code Delete}), so whatever keeps the
+   * volume's files can drop them before a claim of that name is bound again.
+   */
+  public static ClusterSimulator start(
+      KubernetesClient client,
+      SimulatorOptions options,
+      Function<? super Job, ? extends JobRunner> jobRunners,
+      java.util.function.BiConsumer<String, String> volumeDeleted) {
     Objects.requireNonNull(client, "client");
     Objects.requireNonNull(options, "options");
     Objects.requireNonNull(jobRunners, "jobRunners");
@@ -112,7 +125,7 @@ public final class ClusterSimulator implements AutoCloseable {
     Supplier<String> nodePicker = roundRobin(nodes);
 
     Duration delay = options.reactionDelay();
-    PvcBinder pvcBinder = new PvcBinder(client, delay, options.storageCapacity());
+    PvcBinder pvcBinder = new PvcBinder(client, delay, options.storageCapacity(), volumeDeleted);
     PredictorGate gate = new PredictorGate(client, options);
     InferenceServiceController kserve =
         new InferenceServiceController(client, delay, nodePicker, gate);

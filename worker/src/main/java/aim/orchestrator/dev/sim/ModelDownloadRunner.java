@@ -48,6 +48,25 @@ public final class ModelDownloadRunner implements JobRunner {
     this.volumes = volumes;
   }
 
+  /**
+   * Removes a claim's folder: its volume was deleted with the claim (reclaim policy {@code Delete}), as a real
+   * provisioner deletes the disk. A claim created again under that name starts empty.
+   */
+  public void deleteVolume(String namespace, String claim) {
+    Path folder = volumes.resolve(namespace).resolve(claim).normalize();
+    if (!folder.startsWith(volumes.resolve(namespace)) || !Files.isDirectory(folder)) {
+      return;
+    }
+    try (var files = Files.walk(folder)) {
+      for (Path f : files.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(f);
+      }
+      LOG.info("deleted the files of volume {}/{} with its claim", namespace, claim);
+    } catch (java.io.IOException e) {
+      LOG.warn("could not delete the files of volume {}/{}: {}", namespace, claim, e.toString());
+    }
+  }
+
   /** True for the Jobs this runner serves: the orchestrator's download Jobs and cache warming's verify Jobs. */
   public static boolean isDownloadJob(Job job) {
     var labels = job.getMetadata().getLabels();

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletionStage;
+import java.util.function.BiConsumer;
 
 /**
  * Plays a dynamic volume provisioner and the PersistentVolume controller: a pending
@@ -60,6 +61,7 @@ final class PvcBinder extends SimulatedController<PersistentVolumeClaim> {
   private final Duration reactionDelay;
   private final Quantity capacity;
   private final EventRecorder events;
+  private final BiConsumer<String, String> volumeDeleted;
   private volatile SharedIndexInformer<PersistentVolumeClaim> claims;
   private volatile SharedIndexInformer<StorageClass> classes;
 
@@ -71,10 +73,19 @@ final class PvcBinder extends SimulatedController<PersistentVolumeClaim> {
    * @param capacity total size of the simulated storage pool, {@code null} for unlimited
    */
   PvcBinder(KubernetesClient client, Duration reactionDelay, Quantity capacity) {
+    this(client, reactionDelay, capacity, (namespace, claim) -> {});
+  }
+
+  /**
+   * @param volumeDeleted told {@code (namespace, claim)} when a claim's volume is deleted with it, before a claim
+   *     of that name is bound again (the dev mode removes the claim's folder)
+   */
+  PvcBinder(KubernetesClient client, Duration reactionDelay, Quantity capacity, BiConsumer<String, String> volumeDeleted) {
     super("pvc-binder", client, reactionDelay);
     this.reactionDelay = reactionDelay;
     this.capacity = capacity;
     this.events = new EventRecorder(client);
+    this.volumeDeleted = volumeDeleted;
   }
 
   @Override
@@ -422,6 +433,7 @@ final class PvcBinder extends SimulatedController<PersistentVolumeClaim> {
         continue;
       }
       client.persistentVolumes().resource(pv).delete();
+      volumeDeleted.accept(namespace, name);
       released = true;
       log.info(
           "deleted PersistentVolume {} of removed claim {}/{}",

@@ -1,11 +1,15 @@
 package aim.orchestrator.starter.api;
 
+import aim.orchestrator.starter.schedule.CacheWarmingSchedule;
+import aim.orchestrator.starter.schedule.CacheWarmingScheduleException;
+import aim.orchestrator.starter.schedule.CacheWarmingSchedules;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -18,13 +22,16 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /**
- * Cache-warming schedules of a namespace. Authorized like a Kubernetes resource {@code cachewarmingschedules} of
- * group {@code aim.eai.amd.com} (RBAC rules may name it although Kubernetes does not serve it): create, list, get,
- * patch (pause, resume, trigger), delete.
+ * Cache-warming schedules of a namespace ({@link CacheWarmingSchedules}: Temporal Schedules, or cron workflows where
+ * the Temporal server has none). Authorized like a Kubernetes resource {@code cachewarmingschedules} of group {@code
+ * aim.eai.amd.com} (RBAC rules may name it although Kubernetes does not serve it): create, list, get, patch (pause,
+ * resume, trigger), delete.
  */
 @RestController
 @RequestMapping(path = "/api/v1/namespaces/{namespace}/cachewarmingschedules", produces = MediaType.APPLICATION_JSON_VALUE)
-@Tag(name = "Cache-warming schedules", description = "Temporal Schedules that start CacheWarmingWorkflow; 501 on a Temporal server without schedules")
+@Tag(
+    name = "Cache-warming schedules",
+    description = "Temporal Schedules that start CacheWarmingWorkflow; cron workflows on a Temporal server without schedules (the dev mode)")
 class ScheduleController {
   static final String RESOURCE = "cachewarmingschedules";
 
@@ -40,7 +47,7 @@ class ScheduleController {
   @Operation(summary = "Create a cache-warming schedule", description = "Exactly one of cron or interval. 409 when the name is taken.")
   ResponseEntity<CacheWarmingSchedule> create(@PathVariable String namespace, @RequestBody CacheWarmingSchedule.Request request) {
     access.require("create", RESOURCE, namespace, null);
-    CacheWarmingSchedule created = schedules.create(namespace, request);
+    CacheWarmingSchedule created = call(request.name(), () -> schedules.create(namespace, request));
     return ResponseEntity.created(location(namespace, created.name())).body(created);
   }
 
@@ -48,45 +55,47 @@ class ScheduleController {
   @Operation(summary = "List the cache-warming schedules of a namespace")
   Map<String, List<CacheWarmingSchedule>> list(@PathVariable String namespace) {
     access.require("list", RESOURCE, namespace, null);
-    return Map.of("items", schedules.list(namespace));
+    return Map.of("items", call("cache-warming schedules of " + namespace, () -> schedules.list(namespace)));
   }
 
   @GetMapping("/{name}")
   @Operation(summary = "Get a cache-warming schedule", description = "With its next and recent runs.")
   CacheWarmingSchedule get(@PathVariable String namespace, @PathVariable String name) {
     access.require("get", RESOURCE, namespace, name);
-    return schedules.get(namespace, name);
+    return call(name, () -> schedules.get(namespace, name));
   }
 
   @PostMapping("/{name}/pause")
   @Operation(summary = "Pause a schedule")
   CacheWarmingSchedule pause(@PathVariable String namespace, @PathVariable String name, @RequestParam(required = false) String note) {
     access.require("patch", RESOURCE, namespace, name);
-    return schedules.pause(namespace, name, note);
+    return call(name, () -> schedules.pause(namespace, name, note));
   }
 
   @PostMapping("/{name}/resume")
   @Operation(summary = "Resume a paused schedule")
   CacheWarmingSchedule resume(@PathVariable String namespace, @PathVariable String name, @RequestParam(required = false) String note) {
     access.require("patch", RESOURCE, namespace, name);
-    return schedules.resume(namespace, name, note);
+    return call(name, () -> schedules.resume(namespace, name, note));
   }
 
   @PostMapping("/{name}/trigger")
-  @Operation(summary = "Run a schedule now", description = "202; the Location is the schedule, whose recentRuns show the run.")
+  @Operation(
+      summary = "Run a schedule now",
+      description = "202; the Location is the schedule, whose recentRuns show the run. A run still going makes this one skipped.")
   ResponseEntity<Accepted> trigger(@PathVariable String namespace, @PathVariable String name) {
     access.require("patch", RESOURCE, namespace, name);
-    schedules.trigger(namespace, name);
+    CacheWarmingSchedule.Trigger trigger = call(name, () -> schedules.trigger(namespace, name));
     Accepted accepted =
         new Accepted(
             "trigger",
             "CacheWarmingSchedule",
             namespace,
             name,
-            CacheWarmingSchedules.scheduleId(namespace, name),
+            trigger.workflowId(),
             access.caller().username(),
             Instant.now().truncatedTo(ChronoUnit.SECONDS).toString(),
-            "A " + CacheWarmingSchedules.WORKFLOW_TYPE + " run starts now unless one is still running");
+            trigger.message());
     return ResponseEntity.accepted().location(location(namespace, name)).body(accepted);
   }
 
@@ -94,8 +103,28 @@ class ScheduleController {
   @Operation(summary = "Delete a schedule", description = "Runs already started go on.")
   ResponseEntity<Void> delete(@PathVariable String namespace, @PathVariable String name) {
     access.require("delete", RESOURCE, namespace, name);
-    schedules.delete(namespace, name);
+    call(
+        name,
+        () -> {
+          schedules.delete(namespace, name);
+          return null;
+        });
     return ResponseEntity.noContent().build();
+  }
+
+  /** The schedule service's and Temporal's failures as the API's problems. */
+  private static <T> T call(String what, Supplier<T> call) {
+    try {
+      return call.get();
+    } catch (CacheWarmingScheduleException e) {
+      throw switch (e.kind()) {
+        case INVALID -> new ApiException(ProblemType.VALIDATION, e.getMessage(), e).with("errors", e.errors());
+        case NOT_FOUND -> new ApiException(ProblemType.NOT_FOUND, e.getMessage(), e);
+        case ALREADY_EXISTS -> new ApiException(ProblemType.ALREADY_EXISTS, e.getMessage(), e);
+      };
+    } catch (RuntimeException e) {
+      throw TemporalErrors.toApi("Schedule " + what, e);
+    }
   }
 
   private static java.net.URI location(String namespace, String name) {

@@ -1,103 +1,130 @@
 package aim.orchestrator.starter.schedule;
 
-import aim.orchestrator.workflow.TaskQueues;
-import aim.orchestrator.workflow.warming.CacheWarmingRequest;
-import aim.orchestrator.workflow.warming.CacheWarmingWorkflow;
+import aim.orchestrator.crd.FieldError;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
-import io.temporal.api.enums.v1.ScheduleOverlapPolicy;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowExecutionAlreadyStarted;
-import io.temporal.client.WorkflowOptions;
-import io.temporal.client.WorkflowStub;
-import io.temporal.client.schedules.Schedule;
-import io.temporal.client.schedules.ScheduleActionStartWorkflow;
 import io.temporal.client.schedules.ScheduleClient;
-import io.temporal.client.schedules.ScheduleListDescription;
-import io.temporal.client.schedules.ScheduleOptions;
-import io.temporal.client.schedules.SchedulePolicy;
-import io.temporal.client.schedules.ScheduleSpec;
-import io.temporal.client.schedules.ScheduleState;
+import java.time.Duration;
+import java.time.Instant;
 import java.time.ZoneId;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.boot.convert.DurationStyle;
 
 /**
- * Cache-warming schedules: each runs {@link CacheWarmingWorkflow} for a namespace and label selector on a cron spec in
- * a time zone, as a Temporal Schedule (ID {@code cache-warming-<name>}, overlapping runs skipped).
+ * Cache-warming schedules, one per namespace and name ({@code CacheWarming/<namespace>/<name>}), each starting {@code
+ * CacheWarmingWorkflow} on {@code aim-workflows} with {@code {namespace, labelSelector}} on a cron spec (in a time
+ * zone) or an interval, overlapping runs skipped. The REST API's schedule endpoints are this service.
  *
- * <p>Temporal's Java test server (the dev mode's) does not implement Schedules: the first call that meets {@code
- * UNIMPLEMENTED} switches this service to cron workflows (ID {@code CacheWarming/<name>}) and says so in the log.
- * That fallback is for the dev mode: it keeps its list in this process (the test server cannot list workflows
- * either), pausing terminates the cron workflow and resuming starts it again, and the cron spec runs in UTC (the
- * test server rejects a {@code CRON_TZ=} prefix); the note of such a schedule says so.
+ * <p>They are Temporal Schedules. Temporal's Java test server (the dev mode's) does not implement schedules: the first
+ * call that meets {@code UNIMPLEMENTED} switches this service to cron workflows and says so in the log; every
+ * operation then works on those, with the semantics docs/caching.md spells out (a cron workflow is the schedule, its
+ * termination reason says paused or deleted, trigger starts a separate run, the list knows what this process has
+ * seen).
  */
 public class CacheWarmingSchedules {
   private static final Logger log = LoggerFactory.getLogger(CacheWarmingSchedules.class);
-  static final String SCHEDULE_PREFIX = "cache-warming-";
-  static final String WORKFLOW_PREFIX = "CacheWarming/";
-  private static final Pattern NAME = Pattern.compile("[a-z0-9]([-a-z0-9]{0,50}[a-z0-9])?");
+  /** The workflow type every schedule starts. */
+  public static final String WORKFLOW_TYPE = "CacheWarmingWorkflow";
+  static final String PREFIX = "CacheWarming/";
+  private static final Pattern DNS1123_LABEL = Pattern.compile("[a-z0-9]([-a-z0-9]*[a-z0-9])?");
 
-  /**
-   * A schedule to create.
-   *
-   * @param name a DNS-label-like name, unique among cache-warming schedules
-   * @param namespace the namespace to warm
-   * @param labelSelector which templates (empty: all)
-   * @param cron a five-field cron expression, e.g. {@code 0 3 * * *}
-   * @param timeZone an IANA time zone, e.g. {@code Europe/Berlin} (null: UTC)
-   */
-  public record Spec(String name, String namespace, String labelSelector, String cron, String timeZone) {}
-
-  /**
-   * A schedule as it stands.
-   *
-   * @param backend {@code schedule} (a Temporal Schedule) or {@code cron-workflow} (the fallback)
-   * @param note the note of the last pause or resume, if any
-   */
-  public record Info(
-      String name,
-      String namespace,
-      String labelSelector,
-      String cron,
-      String timeZone,
-      boolean paused,
-      String backend,
-      String note) {}
-
-  private final ScheduleClient schedules;
-  private final WorkflowClient workflows;
-  private volatile boolean fallback;
-  private final Map<String, Info> cronWorkflows = new ConcurrentHashMap<>();
-
-  public CacheWarmingSchedules(ScheduleClient schedules, WorkflowClient workflows) {
-    this.schedules = schedules;
-    this.workflows = workflows;
+  /** A schedule request after validation. Exactly one of {@code cron} and {@code interval} is set. */
+  record Definition(
+      String namespace, String name, String labelSelector, String cron, Duration interval, String timeZone, boolean paused, String note) {
+    String id() {
+      return scheduleId(namespace, name);
+    }
   }
 
-  /** Whether this service runs schedules as cron workflows (the server has no Schedules). */
+  /** One way to keep schedules: Temporal Schedules, or cron workflows. */
+  interface Backend {
+    CacheWarmingSchedule create(Definition definition);
+
+    List<CacheWarmingSchedule> list(String namespace);
+
+    CacheWarmingSchedule get(String namespace, String name);
+
+    CacheWarmingSchedule pause(String namespace, String name, String note);
+
+    CacheWarmingSchedule resume(String namespace, String name, String note);
+
+    CacheWarmingSchedule.Trigger trigger(String namespace, String name);
+
+    void delete(String namespace, String name);
+  }
+
+  private final Backend schedules;
+  private final Backend cronWorkflows;
+  private volatile boolean fallback;
+
+  public CacheWarmingSchedules(ScheduleClient schedules, WorkflowClient workflows) {
+    this(schedules, workflows, Instant::now);
+  }
+
+  /** @param now the Temporal server's clock (a test environment's, when time is skipped) */
+  CacheWarmingSchedules(ScheduleClient schedules, WorkflowClient workflows, Supplier<Instant> now) {
+    this.schedules = new TemporalScheduleBackend(schedules);
+    this.cronWorkflows = new CronWorkflowBackend(workflows, now);
+  }
+
+  public static String scheduleId(String namespace, String name) {
+    return PREFIX + namespace + "/" + name;
+  }
+
+  /** Whether schedules run as cron workflows (the Temporal server has no schedules). */
   public boolean usesCronWorkflows() {
     return fallback;
   }
 
-  /** Creates a schedule; fails if one of that name exists. */
-  public Info create(Spec spec) {
-    validate(spec);
-    String zone = spec.timeZone() == null || spec.timeZone().isBlank() ? "UTC" : spec.timeZone();
-    Info info = new Info(spec.name(), spec.namespace(), selector(spec), spec.cron(), zone, false, "schedule", null);
+  /** Creates a schedule; {@link CacheWarmingScheduleException} when invalid (every problem by field) or taken. */
+  public CacheWarmingSchedule create(String namespace, CacheWarmingSchedule.Request request) {
+    Definition definition = validate(namespace, request);
+    return call(b -> b.create(definition));
+  }
+
+  public List<CacheWarmingSchedule> list(String namespace) {
+    return call(b -> b.list(namespace));
+  }
+
+  public CacheWarmingSchedule get(String namespace, String name) {
+    return call(b -> b.get(namespace, name));
+  }
+
+  /** Pauses a schedule: no runs until resumed (a run in progress finishes). */
+  public CacheWarmingSchedule pause(String namespace, String name, String note) {
+    return call(b -> b.pause(namespace, name, note == null ? "paused through the REST API" : note));
+  }
+
+  public CacheWarmingSchedule resume(String namespace, String name, String note) {
+    return call(b -> b.resume(namespace, name, note == null ? "resumed through the REST API" : note));
+  }
+
+  /** Starts a run now, unless one is still going (overlapping runs are skipped, as scheduled ones are). */
+  public CacheWarmingSchedule.Trigger trigger(String namespace, String name) {
+    return call(b -> b.trigger(namespace, name));
+  }
+
+  /** Deletes a schedule; runs already started go on. */
+  public void delete(String namespace, String name) {
+    call(
+        b -> {
+          b.delete(namespace, name);
+          return null;
+        });
+  }
+
+  /** Runs an operation on Temporal Schedules, or, once the server turned out to have none, on cron workflows. */
+  private <T> T call(Function<Backend, T> operation) {
     if (!fallback) {
       try {
-        schedules.createSchedule(SCHEDULE_PREFIX + spec.name(), schedule(info), options(info));
-        log.info("cache warming schedule {}: {} in {} for {} ({})", spec.name(), spec.cron(), zone, spec.namespace(), info.labelSelector());
-        return info;
+        return operation.apply(schedules);
       } catch (RuntimeException e) {
         if (!unimplemented(e)) {
           throw e;
@@ -105,167 +132,7 @@ public class CacheWarmingSchedules {
         switchToCronWorkflows(e);
       }
     }
-    String note = "UTC".equals(zone) ? null : "dev-mode cron workflow: runs in UTC, not " + zone;
-    Info cron = new Info(info.name(), info.namespace(), info.labelSelector(), info.cron(), zone, false, "cron-workflow", note);
-    if (cronWorkflows.putIfAbsent(spec.name(), cron) != null) {
-      throw new IllegalArgumentException("cache warming schedule " + spec.name() + " exists");
-    }
-    startCronWorkflow(cron);
-    return cron;
-  }
-
-  /** Every cache-warming schedule. */
-  public List<Info> list() {
-    if (!fallback) {
-      try {
-        return schedules.listSchedules().filter(d -> d.getScheduleId().startsWith(SCHEDULE_PREFIX)).map(CacheWarmingSchedules::info)
-            .sorted(Comparator.comparing(Info::name)).toList();
-      } catch (RuntimeException e) {
-        if (!unimplemented(e)) {
-          throw e;
-        }
-        switchToCronWorkflows(e);
-      }
-    }
-    return cronWorkflows.values().stream().sorted(Comparator.comparing(Info::name)).toList();
-  }
-
-  /** One schedule, if it exists. */
-  public Optional<Info> get(String name) {
-    return list().stream().filter(i -> i.name().equals(name)).findFirst();
-  }
-
-  /** Pauses a schedule (no runs until resumed). */
-  public Info pause(String name, String note) {
-    return setPaused(name, true, note);
-  }
-
-  /** Resumes a paused schedule. */
-  public Info resume(String name, String note) {
-    return setPaused(name, false, note);
-  }
-
-  /** Deletes a schedule (a run in progress finishes). */
-  public void delete(String name) {
-    if (!fallback) {
-      try {
-        schedules.getHandle(SCHEDULE_PREFIX + name).delete();
-        log.info("cache warming schedule {} deleted", name);
-        return;
-      } catch (RuntimeException e) {
-        if (!unimplemented(e)) {
-          throw e;
-        }
-        switchToCronWorkflows(e);
-      }
-    }
-    Info removed = cronWorkflows.remove(name);
-    if (removed == null) {
-      throw new IllegalArgumentException("no cache warming schedule " + name);
-    }
-    if (!removed.paused()) {
-      terminate(removed, "schedule deleted");
-    }
-  }
-
-  private Info setPaused(String name, boolean paused, String note) {
-    if (!fallback) {
-      try {
-        var handle = schedules.getHandle(SCHEDULE_PREFIX + name);
-        if (paused) {
-          handle.pause(note == null ? "" : note);
-        } else {
-          handle.unpause(note == null ? "" : note);
-        }
-        return get(name).orElseThrow(() -> new IllegalArgumentException("no cache warming schedule " + name));
-      } catch (RuntimeException e) {
-        if (!unimplemented(e)) {
-          throw e;
-        }
-        switchToCronWorkflows(e);
-      }
-    }
-    Info current = cronWorkflows.get(name);
-    if (current == null) {
-      throw new IllegalArgumentException("no cache warming schedule " + name);
-    }
-    if (current.paused() == paused) {
-      return current;
-    }
-    Info next = new Info(current.name(), current.namespace(), current.labelSelector(), current.cron(), current.timeZone(), paused, current.backend(),
-        note == null ? current.note() : note);
-    if (paused) {
-      terminate(current, "paused: " + Objects.toString(note, ""));
-    } else {
-      startCronWorkflow(next);
-    }
-    cronWorkflows.put(name, next);
-    return next;
-  }
-
-  private static Schedule schedule(Info info) {
-    return Schedule.newBuilder()
-        .setAction(
-            ScheduleActionStartWorkflow.newBuilder()
-                .setWorkflowType(CacheWarmingWorkflow.class)
-                .setArguments(new CacheWarmingRequest(info.namespace(), info.labelSelector()))
-                .setOptions(
-                    WorkflowOptions.newBuilder()
-                        .setWorkflowId(WORKFLOW_PREFIX + info.name())
-                        .setTaskQueue(TaskQueues.WORKFLOWS)
-                        .build())
-                .build())
-        .setSpec(ScheduleSpec.newBuilder().setCronExpressions(List.of(info.cron())).setTimeZoneName(info.timeZone()).build())
-        .setPolicy(SchedulePolicy.newBuilder().setOverlap(ScheduleOverlapPolicy.SCHEDULE_OVERLAP_POLICY_SKIP).build())
-        .setState(ScheduleState.newBuilder().setPaused(false).build())
-        .build();
-  }
-
-  private static ScheduleOptions options(Info info) {
-    return ScheduleOptions.newBuilder()
-        .setMemo(Map.of("namespace", info.namespace(), "labelSelector", info.labelSelector()))
-        .build();
-  }
-
-  private static Info info(ScheduleListDescription d) {
-    var s = d.getSchedule();
-    String cron = s.getSpec().getCronExpressions().isEmpty() ? "" : s.getSpec().getCronExpressions().get(0);
-    return new Info(
-        d.getScheduleId().substring(SCHEDULE_PREFIX.length()),
-        Objects.toString(d.getMemo("namespace", String.class), ""),
-        Objects.toString(d.getMemo("labelSelector", String.class), ""),
-        cron,
-        s.getSpec().getTimeZoneName(),
-        s.getState().isPaused(),
-        "schedule",
-        s.getState().getNote());
-  }
-
-  private void startCronWorkflow(Info info) {
-    String id = WORKFLOW_PREFIX + info.name();
-    CacheWarmingWorkflow stub =
-        workflows.newWorkflowStub(
-            CacheWarmingWorkflow.class,
-            WorkflowOptions.newBuilder()
-                .setWorkflowId(id)
-                .setTaskQueue(TaskQueues.WORKFLOWS)
-                .setCronSchedule(info.cron())
-                .build());
-    try {
-      WorkflowClient.start(stub::warm, new CacheWarmingRequest(info.namespace(), info.labelSelector()));
-    } catch (WorkflowExecutionAlreadyStarted e) {
-      log.info("cache warming cron workflow {} is already running", id);
-    }
-    log.info("cache warming schedule {} runs as cron workflow {} ({} in UTC{})", info.name(), id, info.cron(),
-        "UTC".equals(info.timeZone()) ? "" : "; the requested time zone " + info.timeZone() + " is not applied in this fallback");
-  }
-
-  private void terminate(Info info, String reason) {
-    try {
-      WorkflowStub.fromTyped(workflows.newWorkflowStub(CacheWarmingWorkflow.class, WORKFLOW_PREFIX + info.name())).terminate(reason);
-    } catch (RuntimeException e) {
-      log.info("cache warming cron workflow {}{} was not running: {}", WORKFLOW_PREFIX, info.name(), e.getMessage());
-    }
+    return operation.apply(cronWorkflows);
   }
 
   private void switchToCronWorkflows(RuntimeException cause) {
@@ -273,7 +140,7 @@ public class CacheWarmingSchedules {
       fallback = true;
       log.warn(
           "The Temporal server does not implement Schedules ({}); this is Temporal's Java test server of the dev mode."
-              + " Cache warming schedules run as cron workflows instead, listed only by this process.",
+              + " Cache-warming schedules run as cron workflows instead (docs/caching.md says what differs).",
           rootMessage(cause));
     }
   }
@@ -296,30 +163,64 @@ public class CacheWarmingSchedules {
     return t.getMessage();
   }
 
-  private static String selector(Spec spec) {
-    return spec.labelSelector() == null ? "" : spec.labelSelector().strip();
-  }
-
-  private static void validate(Spec spec) {
-    List<String> problems = new ArrayList<>();
-    if (spec.name() == null || !NAME.matcher(spec.name()).matches()) {
-      problems.add("name must be lower-case letters, digits and '-' (at most 52)");
+  /** Checks a request, listing every problem by field, before Temporal is asked anything. */
+  static Definition validate(String namespace, CacheWarmingSchedule.Request request) {
+    List<FieldError> errors = new ArrayList<>();
+    String name = request.name();
+    if (name == null || name.isBlank()) {
+      errors.add(new FieldError("FieldValueRequired", "name", "Required value"));
+    } else if (name.length() > 63 || !DNS1123_LABEL.matcher(name).matches()) {
+      errors.add(
+          new FieldError(
+              "FieldValueInvalid",
+              "name",
+              "Invalid value: \"" + name + "\": a lowercase RFC 1123 label must consist of lower case alphanumeric"
+                  + " characters or '-', and must start and end with an alphanumeric character (at most 63)"));
     }
-    if (spec.namespace() == null || spec.namespace().isBlank()) {
-      problems.add("namespace is required");
+    if (namespace == null || namespace.isBlank()) {
+      errors.add(new FieldError("FieldValueRequired", "namespace", "Required value"));
     }
-    if (spec.cron() == null || spec.cron().strip().split("\\s+").length != 5) {
-      problems.add("cron must have five fields (minute hour day-of-month month day-of-week)");
-    }
-    if (spec.timeZone() != null && !spec.timeZone().isBlank()) {
+    boolean cron = request.cron() != null && !request.cron().isBlank();
+    boolean interval = request.interval() != null && !request.interval().isBlank();
+    Duration every = null;
+    if (cron && interval) {
+      errors.add(new FieldError("FieldValueInvalid", "interval", "Invalid value: \"" + request.interval() + "\": set either cron or interval, not both"));
+    } else if (!cron && !interval) {
+      errors.add(new FieldError("FieldValueRequired", "cron", "Required value: one of cron or interval is required"));
+    } else if (interval) {
       try {
-        ZoneId.of(spec.timeZone());
-      } catch (RuntimeException e) {
-        problems.add("unknown time zone " + spec.timeZone());
+        every = DurationStyle.detectAndParse(request.interval().strip());
+        if (every.isNegative() || every.isZero()) {
+          throw new IllegalArgumentException("not positive");
+        }
+      } catch (IllegalArgumentException e) {
+        errors.add(
+            new FieldError(
+                "FieldValueInvalid", "interval", "Invalid value: \"" + request.interval() + "\": a positive duration such as 30m, 6h, 1d or PT6H"));
       }
     }
-    if (!problems.isEmpty()) {
-      throw new IllegalArgumentException(String.join("; ", problems));
+    String zone = request.timeZone() == null || request.timeZone().isBlank() ? null : request.timeZone().strip();
+    if (zone != null) {
+      try {
+        ZoneId.of(zone);
+      } catch (RuntimeException e) {
+        errors.add(new FieldError("FieldValueInvalid", "timeZone", "Invalid value: \"" + zone + "\": not an IANA time zone such as Europe/Berlin"));
+      }
+      if (interval && !cron) {
+        errors.add(new FieldError("FieldValueInvalid", "timeZone", "Invalid value: \"" + zone + "\": a time zone applies to cron, not to an interval"));
+      }
     }
+    if (!errors.isEmpty()) {
+      throw CacheWarmingScheduleException.invalid(errors);
+    }
+    return new Definition(
+        namespace,
+        name,
+        request.labelSelector() == null ? "" : request.labelSelector().strip(),
+        cron ? request.cron().strip() : null,
+        every,
+        zone,
+        Boolean.TRUE.equals(request.paused()),
+        request.note() == null || request.note().isBlank() ? null : request.note());
   }
 }

@@ -50,7 +50,11 @@ import org.mockito.ArgumentCaptor;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
-/** Cache-warming schedules on Temporal's ScheduleClient (mocked: the Java test server has no schedules). */
+/**
+ * The schedule endpoints over the schedule service on Temporal's ScheduleClient (mocked). The cron-workflow fallback
+ * is not switched on here (it would stay on for the shared context); CacheWarmingSchedulesTest covers it on the test
+ * server and RestApiE2ETest over real HTTP.
+ */
 class ScheduleApiTest extends ApiTestSupport {
   private static final String PROBLEM = "https://aim-orchestrator.dev/problems/";
   private static final DataConverter CONVERTER = DataConverter.getDefaultInstance();
@@ -63,7 +67,7 @@ class ScheduleApiTest extends ApiTestSupport {
   private ScheduleDescription description(String name, String selector, boolean paused) {
     Schedule schedule =
         Schedule.newBuilder()
-            .setAction(ScheduleActionStartWorkflow.newBuilder().setWorkflowType("CacheWarmingWorkflow").setArguments(new CacheWarmingSchedule.WorkflowInput(ns, selector)).build())
+            .setAction(ScheduleActionStartWorkflow.newBuilder().setWorkflowType("CacheWarmingWorkflow").setArguments(new aim.orchestrator.workflow.warming.CacheWarmingRequest(ns, selector)).build())
             .setSpec(ScheduleSpec.newBuilder().setCronExpressions(List.of("0 3 * * *")).build())
             .setState(ScheduleState.newBuilder().setPaused(paused).setNote(paused ? "maintenance" : "").build())
             .build();
@@ -113,7 +117,7 @@ class ScheduleApiTest extends ApiTestSupport {
     assertThat(action.getOptions().getTaskQueue()).isEqualTo("aim-workflows");
     assertThat(action.getOptions().getWorkflowId()).isEqualTo("CacheWarming/" + ns + "/nightly");
     // The workflow's input is the JSON object {namespace, labelSelector}.
-    Payload input = CONVERTER.toPayloads(action.getArguments().get(0, CacheWarmingSchedule.WorkflowInput.class)).orElseThrow().getPayloads(0);
+    Payload input = CONVERTER.toPayloads(action.getArguments().get(0, aim.orchestrator.workflow.warming.CacheWarmingRequest.class)).orElseThrow().getPayloads(0);
     assertThat(input.getData().toStringUtf8()).isEqualTo("{\"namespace\":\"" + ns + "\",\"labelSelector\":\"team=ml\"}");
     assertThat(schedule.getValue().getSpec().getCronExpressions()).containsExactly("0 3 * * *");
     assertThat(schedule.getValue().getState().isPaused()).isFalse();
@@ -163,18 +167,26 @@ class ScheduleApiTest extends ApiTestSupport {
   }
 
   @Test
-  void answers501WhenTheTemporalServerHasNoSchedules() throws Exception {
-    when(schedules.createSchedule(anyString(), any(), any()))
-        .thenThrow(new ScheduleException(new StatusRuntimeException(Status.UNIMPLEMENTED.withDescription("Method not implemented"))));
-    when(schedules.listSchedules()).thenThrow(new StatusRuntimeException(Status.UNIMPLEMENTED));
+  void refusesATimeZoneThatDoesNotExist() throws Exception {
+    mvc.perform(
+            post(schedulesPath())
+                .header(HttpHeaders.AUTHORIZATION, admin())
+                .contentType(MediaType.APPLICATION_JSON)
+                .content(json("{'name':'nightly','cron':'0 3 * * *','timeZone':'Mars/Olympus'}")))
+        .andExpect(status().isUnprocessableEntity())
+        .andExpect(jsonPath("$.type").value(PROBLEM + "validation"))
+        .andExpect(jsonPath("$.errors[0].field").value("timeZone"));
+    verify(schedules, never()).createSchedule(anyString(), any(), any());
+  }
 
-    mvc.perform(post(schedulesPath()).header(HttpHeaders.AUTHORIZATION, admin()).contentType(MediaType.APPLICATION_JSON).content(json("{'name':'nightly','cron':'@daily'}")))
-        .andExpect(status().isNotImplemented())
-        .andExpect(jsonPath("$.type").value(PROBLEM + "not-implemented"))
-        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("does not implement schedules")))
-        .andExpect(jsonPath("$.grpcStatus").value("UNIMPLEMENTED"));
-    mvc.perform(get(schedulesPath()).header(HttpHeaders.AUTHORIZATION, admin()))
-        .andExpect(status().isNotImplemented());
+  @Test
+  void anInvalidCronSpecFromTemporalIsAValidationProblem() throws Exception {
+    when(schedules.createSchedule(anyString(), any(), any()))
+        .thenThrow(new ScheduleException(new StatusRuntimeException(Status.INVALID_ARGUMENT.withDescription("invalid cron: 99 * * * *"))));
+
+    mvc.perform(post(schedulesPath()).header(HttpHeaders.AUTHORIZATION, admin()).contentType(MediaType.APPLICATION_JSON).content(json("{'name':'nightly','cron':'99 * * * *'}")))
+        .andExpect(status().isUnprocessableEntity())
+        .andExpect(jsonPath("$.detail").value(org.hamcrest.Matchers.containsString("invalid cron")));
   }
 
   @Test
@@ -216,7 +228,8 @@ class ScheduleApiTest extends ApiTestSupport {
         .andExpect(status().isAccepted())
         .andExpect(header().string(HttpHeaders.LOCATION, "http://localhost" + nightly))
         .andExpect(jsonPath("$.action").value("trigger"))
-        .andExpect(jsonPath("$.workflowId").value("CacheWarming/" + ns + "/nightly"));
+        .andExpect(jsonPath("$.workflowId").value("CacheWarming/" + ns + "/nightly"))
+        .andExpect(jsonPath("$.message").value(org.hamcrest.Matchers.containsString("overlap policy")));
     verify(handle).trigger();
     mvc.perform(delete(nightly).header(HttpHeaders.AUTHORIZATION, admin())).andExpect(status().isNoContent());
     verify(handle).delete();

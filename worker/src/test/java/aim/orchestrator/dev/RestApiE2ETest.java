@@ -132,15 +132,61 @@ class RestApiE2ETest {
         await().atMost(Duration.ofSeconds(20)).until(() -> send("GET", endpoint + "/v1/models", null, null), r -> r.statusCode() == 200);
     assertThat(models.body()).contains("Qwen/Qwen3-32B");
 
-    // The Java test server has no schedules: the API says so.
-    HttpResponse<String> schedule =
-        send("POST", api + "/namespaces/" + NS + "/cachewarmingschedules", devToken, "{\"name\":\"nightly\",\"cron\":\"0 3 * * *\"}");
-    assertThat(schedule.statusCode()).isEqualTo(501);
-    assertThat(json(schedule).path("type").asText()).isEqualTo("https://aim-orchestrator.dev/problems/not-implemented");
-
     HttpResponse<String> deleted = send("DELETE", services + "/chat", devToken, null);
     assertThat(deleted.statusCode()).isEqualTo(202);
     await().atMost(Duration.ofSeconds(30)).until(() -> send("GET", services + "/chat", devToken, null).statusCode() == 404);
+  }
+
+  @Test
+  void aCacheWarmingScheduleMadeThroughTheApiRunsAsACronWorkflowOnTheTestServer() throws Exception {
+    String schedules = api + "/namespaces/" + NS + "/cachewarmingschedules";
+    String template = "qwen3-32b-mi300x-fp16-latency";
+    await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+      var t = client.resources(aim.orchestrator.model.AIMServiceTemplate.class).inNamespace(NS).withName(template).get();
+      return t != null && t.getStatus() != null && t.getStatus().status != null && t.getStatus().status.name().equals("Ready");
+    });
+
+    // Every minute, in UTC: the test server has no schedules, so this becomes a cron workflow.
+    HttpResponse<String> created =
+        send("POST", schedules, devToken, "{\"name\":\"minutely\",\"cron\":\"* * * * *\",\"timeZone\":\"Europe/Berlin\",\"note\":\"e2e\"}");
+    assertThat(created.statusCode()).isEqualTo(201);
+    assertThat(created.headers().firstValue("Location")).hasValue(schedules + "/minutely");
+    JsonNode schedule = json(created);
+    assertThat(schedule.path("backend").asText()).isEqualTo("cron-workflow");
+    assertThat(schedule.path("scheduleId").asText()).isEqualTo("CacheWarming/" + NS + "/minutely");
+    assertThat(schedule.path("warnings").toString()).contains("runs in UTC, not Europe/Berlin");
+    assertThat(schedule.path("nextRuns")).hasSize(1);
+    assertThat(send("POST", schedules, devToken, "{\"name\":\"minutely\",\"cron\":\"* * * * *\"}").statusCode()).isEqualTo(409);
+    HttpResponse<String> seconds = send("POST", schedules, devToken, "{\"name\":\"seconds\",\"cron\":\"*/5 * * * * *\"}");
+    assertThat(seconds.statusCode()).isEqualTo(422);
+    assertThat(json(seconds).findValuesAsText("field")).containsExactly("cron");
+
+    // Run it now: a warming run that reports on the namespace's template.
+    HttpResponse<String> triggered = send("POST", schedules + "/minutely/trigger", devToken, null);
+    assertThat(triggered.statusCode()).isEqualTo(202);
+    String runId = json(triggered).path("workflowId").asText();
+    assertThat(runId).isEqualTo("CacheWarming/" + NS + "/minutely/now");
+    var report =
+        WorkflowClient.newInstance(stubs).newUntypedWorkflowStub(runId)
+            .getResult(60, java.util.concurrent.TimeUnit.SECONDS, aim.orchestrator.workflow.warming.CacheWarmingReport.class);
+    assertThat(report.namespace()).isEqualTo(NS);
+    assertThat(report.templates()).contains("AIMServiceTemplate/" + template);
+
+    // The cron workflow itself runs at the next minute; the schedule lists that run.
+    JsonNode ran =
+        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofSeconds(1))
+            .until(() -> json(send("GET", schedules + "/minutely", devToken, null)),
+                v -> v.path("recentRuns").findValuesAsText("workflowId").contains("CacheWarming/" + NS + "/minutely"));
+    assertThat(ran.path("recentRuns").findValuesAsText("workflowId")).contains(runId);
+    assertThat(json(send("GET", schedules, devToken, null)).path("items").findValuesAsText("name")).containsExactly("minutely");
+
+    // Pause, resume, delete.
+    HttpResponse<String> paused = send("POST", schedules + "/minutely/pause?note=maintenance", devToken, null);
+    assertThat(json(paused).path("paused").asBoolean()).isTrue();
+    assertThat(json(paused).path("note").asText()).isEqualTo("maintenance");
+    assertThat(json(send("POST", schedules + "/minutely/resume", devToken, null)).path("paused").asBoolean()).isFalse();
+    assertThat(send("DELETE", schedules + "/minutely", devToken, null).statusCode()).isEqualTo(204);
+    assertThat(send("GET", schedules + "/minutely", devToken, null).statusCode()).isEqualTo(404);
   }
 
   @Test

@@ -177,6 +177,26 @@ class StorageProvisioningTest {
   }
 
   @Test
+  void aDeletedClaimsVolumeIsReportedGoneBeforeAClaimOfItsNameBindsAgain() {
+    java.util.List<String> deleted = new java.util.concurrent.CopyOnWriteArrayList<>();
+    try (ClusterSimulator sim =
+        ClusterSimulator.start(client, FAST, job -> null, (namespace, claim) -> deleted.add(namespace + "/" + claim + " " + phase(namespace, claim)))) {
+      client.resource(claim("again", "weights", null, "ReadWriteMany", "1Gi")).create();
+      await().atMost(Duration.ofSeconds(10)).until(() -> "Bound".equals(phase("again", "weights")));
+      String firstVolume = get("again", "weights").getSpec().getVolumeName();
+
+      client.persistentVolumeClaims().inNamespace("again").withName("weights").delete();
+      client.resource(claim("again", "weights", null, "ReadWriteMany", "1Gi")).create();
+
+      await().atMost(Duration.ofSeconds(10)).until(() -> "Bound".equals(phase("again", "weights")));
+      assertThat(get("again", "weights").getSpec().getVolumeName()).isNotEqualTo(firstVolume);
+      assertThat(client.persistentVolumes().withName(firstVolume).get()).isNull();
+      // Told once, while the claim of that name was not bound yet (so its files go before new ones are written).
+      assertThat(deleted).singleElement().satisfies(d -> assertThat(d).startsWith("again/weights ").doesNotEndWith("Bound"));
+    }
+  }
+
+  @Test
   void unboundInjectedOnTheOwnerKeepsTheClaimPending() {
     try (ClusterSimulator sim = ClusterSimulator.start(client, FAST)) {
       GenericKubernetesResource artifact =

@@ -19,7 +19,10 @@ public interface CacheActivities {
    */
   void cacheDeleteArtifacts(ResourceRef cache);
 
-  /** Size and PVC of an artifact: component {@code CachePvc}. */
+  /**
+   * Size and PVC of an artifact: component {@code CachePvc}. The PVC is created when missing (also after a deletion by
+   * hand), its hand-edited labels and owner reference are put back, and its size is never changed.
+   */
   StageResult artifactStorage(ResourceRef artifact);
 
   /**
@@ -32,7 +35,8 @@ public interface CacheActivities {
    * Starts or inspects the artifact's download Job without waiting for it: components {@code DownloadJob} and
    * {@code DownloadJobPods}, condition {@code DownloadComplete}. The output names the Job when it runs (then
    * {@link TransferActivities#awaitDownload} follows it); null when there is nothing to wait for — verified, or
-   * failed and not to be retried yet.
+   * failed and not to be retried yet. A Job that wrote into an earlier PVC (deleted by hand since) does not count:
+   * it is replaced and the artifact downloads again.
    */
   StageResult artifactStartDownload(ResourceRef artifact);
 }

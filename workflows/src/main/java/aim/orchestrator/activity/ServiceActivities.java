@@ -13,7 +13,12 @@ public interface ServiceActivities {
   /** Finds the service's template for the resolved model: component {@code Template}. */
   StageResult resolveTemplate(ResourceRef service, AIMResolvedReference model);
 
-  /** Finds or creates the service's AIMTemplateCache for the template: component {@code Cache}. */
+  /**
+   * Finds or creates the service's AIMTemplateCache for the template: component {@code Cache}. A cache the running
+   * service used that is gone (deleted, being deleted, or replaced by one not Ready yet) is created again and reported
+   * Degraded {@code CacheLost} (Dedicated: {@code CacheCreating}) until the new one is Ready; the stage is not Ready
+   * meanwhile, so the InferenceService is left as it is.
+   */
   StageResult ensureTemplateCache(ResourceRef service, AIMResolvedReference template);
 
   /**

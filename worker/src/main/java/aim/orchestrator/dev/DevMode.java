@@ -41,6 +41,7 @@ public final class DevMode {
     DevEnvironment env =
         DevEnvironment.start(options.temporalPort, options.kubePort, options.s3Port, options.simulator(), root.resolve(".aim/dev/volumes"));
     closeables.add(env);
+    env.hub().throttle(options.downloadBytesPerSecond());
     env.writeKubeconfig(kubeconfig);
     System.out.printf("%n[dev] Temporal:   %s (Temporal CLI: temporal --address %s workflow describe --workflow-id AIMService/ml-team/qwen3-chat)%n", env.temporalTarget(), env.temporalTarget());
     System.out.printf("[dev] Kubernetes: %s (kubectl --kubeconfig %s get aimservices -A)%n", env.kubernetes().url(), kubeconfig);

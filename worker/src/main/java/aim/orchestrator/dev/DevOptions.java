@@ -42,6 +42,12 @@ public final class DevOptions {
   @Option(names = "--storage-capacity", description = "Total simulated storage, e.g. 500Gi (default: unlimited).")
   String storageCapacity;
 
+  @Option(
+      names = "--download-rate",
+      description = "Serve each dev model hub download at most this many bytes per second, e.g. 64Ki, so progress can be watched "
+          + "(default: as fast as it goes).")
+  String downloadRate;
+
   @Option(names = "--images", description = "A folder of extra simulated-image descriptors (docs/simulated-images.md).")
   Path images;
 
@@ -54,12 +60,34 @@ public final class DevOptions {
       if (CommandLine.printHelpIfRequested(parsed)) {
         return null;
       }
+      try {
+        options.downloadBytesPerSecond();
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cli, e.getMessage(), e);
+      }
     } catch (CommandLine.ParameterException e) {
       System.err.println(e.getMessage());
       cli.usage(System.err);
       System.exit(2);
     }
     return options;
+  }
+
+  /** Bytes per second for each dev model hub download; 0 = unthrottled. */
+  long downloadBytesPerSecond() {
+    if (downloadRate == null) {
+      return 0;
+    }
+    long bytes;
+    try {
+      bytes = Quantity.getAmountInBytes(new Quantity(downloadRate)).longValue();
+    } catch (RuntimeException e) {
+      bytes = -1;
+    }
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("--download-rate must be a positive quantity such as 64Ki, not " + downloadRate);
+    }
+    return bytes;
   }
 
   SimulatorOptions simulator() {

@@ -29,6 +29,18 @@ class DevOptionsTest {
   }
 
   @Test
+  void theDownloadRateIsAQuantityPerSecond() {
+    assertThat(DevOptions.parse().downloadBytesPerSecond()).isZero();
+    assertThat(DevOptions.parse("--download-rate=64Ki").downloadBytesPerSecond()).isEqualTo(65536);
+    assertThat(DevOptions.parse("--download-rate=1M").downloadBytesPerSecond()).isEqualTo(1_000_000);
+    DevOptions zero = new DevOptions();
+    zero.downloadRate = "0";
+    org.assertj.core.api.Assertions.assertThatThrownBy(zero::downloadBytesPerSecond).hasMessageContaining("--download-rate must be a positive quantity");
+    zero.downloadRate = "fast";
+    org.assertj.core.api.Assertions.assertThatThrownBy(zero::downloadBytesPerSecond).hasMessageContaining("not fast");
+  }
+
+  @Test
   void helpExitsQuietly() {
     assertThat(DevOptions.parse("--help")).isNull();
   }

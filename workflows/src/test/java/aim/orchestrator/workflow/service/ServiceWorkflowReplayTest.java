@@ -15,4 +15,11 @@ class ServiceWorkflowReplayTest {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
         "histories/service-workflow/create-run-delete.json", ServiceWorkflowImpl.class);
   }
+
+  /** Since change {@code compensate-terminal-failure}: a rejected InferenceService compensated, then deleted. */
+  @Test
+  void compensateThenDeleteReplays() throws Exception {
+    WorkflowReplayer.replayWorkflowExecutionFromResource(
+        "histories/service-workflow/compensate-then-delete.json", ServiceWorkflowImpl.class);
+  }
 }

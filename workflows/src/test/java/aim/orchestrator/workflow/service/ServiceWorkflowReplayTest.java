@@ -19,7 +19,13 @@ class ServiceWorkflowReplayTest {
   /** Since change {@code compensate-terminal-failure}: a rejected InferenceService compensated, then deleted. */
   @Test
   void compensateThenDeleteReplays() throws Exception {
-    WorkflowReplayer.replayWorkflowExecutionFromResource(
-        "histories/service-workflow/compensate-then-delete.json", ServiceWorkflowImpl.class);
+    // Replayed under the workflow ID it ran with: since change checked-start a run checks that its ID is the
+    // resource's canonical one, and the replayer's default ID is not.
+    String json;
+    try (var in = getClass().getClassLoader().getResourceAsStream("histories/service-workflow/compensate-then-delete.json")) {
+      json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    WorkflowReplayer.replayWorkflowExecution(
+        io.temporal.common.WorkflowExecutionHistory.fromJson(json, "AIMService/ml-team/qwen3-chat"), ServiceWorkflowImpl.class);
   }
 }

@@ -1,5 +1,6 @@
 package aim.orchestrator.starter.api;
 
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpHeaders;
 import org.springframework.web.servlet.config.annotation.CorsRegistry;
@@ -11,6 +12,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
  * origin ({@code aim.starter.codec-server.allowed-origins}).
  */
 @Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(CodecServerProperties.class)
 class CodecServerConfiguration implements WebMvcConfigurer {
   private final AuthInterceptor auth;
   private final CodecServerProperties props;

@@ -51,6 +51,21 @@ public final class DevOptions {
   @Option(names = "--images", description = "A folder of extra simulated-image descriptors (docs/simulated-images.md).")
   Path images;
 
+  @Option(
+      names = "--encrypt-payloads",
+      description = "Encrypt workflow payloads with the payload codec (AES-256-GCM). The key is made on first use in .aim/dev/codec-keys unless --codec-keys names a folder.")
+  boolean encryptPayloads;
+
+  @Option(
+      names = "--codec-keys",
+      description = "A folder of payload codec keys (file name = key id, content = 32 bytes in base64); implies --encrypt-payloads.")
+  Path codecKeys;
+
+  /** Whether the dev mode encrypts payloads (off unless asked). */
+  boolean payloadCodec() {
+    return encryptPayloads || codecKeys != null;
+  }
+
   /** Parses the arguments; prints help or the usage error and returns null when the caller should exit. */
   static DevOptions parse(String... args) {
     DevOptions options = new DevOptions();

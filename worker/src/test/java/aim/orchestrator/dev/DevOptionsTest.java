@@ -44,4 +44,26 @@ class DevOptionsTest {
   void helpExitsQuietly() {
     assertThat(DevOptions.parse("--help")).isNull();
   }
+
+  @Test
+  void payloadsStayPlainUnlessAsked() {
+    assertThat(DevOptions.parse().payloadCodec()).isFalse();
+    assertThat(DevOptions.parse("--encrypt-payloads").payloadCodec()).isTrue();
+    assertThat(DevOptions.parse("--codec-keys=/tmp/keys").payloadCodec()).isTrue();
+  }
+
+  @Test
+  void theDevCodecKeyIsMadeOnceAndAcceptedByTheConnection(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+    java.nio.file.Path keys = DevCodecKeys.ensure(dir.resolve("codec-keys"));
+    String first = java.nio.file.Files.readString(keys.resolve(DevCodecKeys.DEV_KEY_ID));
+    DevCodecKeys.ensure(keys);
+
+    assertThat(java.nio.file.Files.readString(keys.resolve(DevCodecKeys.DEV_KEY_ID))).isEqualTo(first);
+    var connection =
+        aim.orchestrator.temporal.TemporalConnection.of(
+            aim.orchestrator.temporal.TemporalProperties.plain("127.0.0.1:7233", "default")
+                .withCodec(aim.orchestrator.temporal.TemporalProperties.Codec.keys(keys, "")));
+    assertThat(connection.codec()).hasValueSatisfying(c -> assertThat(c.currentKeyId()).isEqualTo(DevCodecKeys.DEV_KEY_ID));
+    assertThat(DevCodecKeys.args(keys)).containsExactly("--aim.temporal.codec.enabled=true", "--aim.temporal.codec.key-dir=" + keys.toAbsolutePath());
+  }
 }

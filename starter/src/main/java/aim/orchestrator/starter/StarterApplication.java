@@ -15,6 +15,10 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class StarterApplication {
   public static void main(String[] args) {
     if (AimCli.handles(args)) {
+      // Before the first logger exists: the command line logs only problems, to standard error.
+      if (System.getProperty("logback.configurationFile") == null) {
+        System.setProperty("logback.configurationFile", "aim-cli-logback.xml");
+      }
       System.exit(AimCli.run(args));
     }
     SpringApplication.run(StarterApplication.class, args);

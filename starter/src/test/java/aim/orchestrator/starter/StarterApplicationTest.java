@@ -54,7 +54,7 @@ class StarterApplicationTest {
           new SpringApplicationBuilder(StarterApplication.class)
               .run(
                   "--server.port=0",
-                  "--aim.starter.temporal-target=127.0.0.1:" + temporalPort,
+                  "--aim.temporal.target=127.0.0.1:" + temporalPort,
                   "--aim.starter.kubeconfig=" + kubeconfig)) {
         assertThat(ctx.getBean(WatchBridge.class)).isNotNull();
         int port = ((WebServerApplicationContext) ctx).getWebServer().getPort();

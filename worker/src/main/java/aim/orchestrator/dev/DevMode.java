@@ -41,6 +41,7 @@ public final class DevMode {
     DevEnvironment env =
         DevEnvironment.start(options.temporalPort, options.kubePort, options.s3Port, options.simulator(), root.resolve(".aim/dev/volumes"));
     closeables.add(env);
+    env.hub().throttle(options.downloadBytesPerSecond());
     env.writeKubeconfig(kubeconfig);
     System.out.printf("%n[dev] Temporal:   %s (Temporal CLI: temporal --address %s workflow describe --workflow-id AIMService/ml-team/qwen3-chat)%n", env.temporalTarget(), env.temporalTarget());
     System.out.printf("[dev] Kubernetes: %s (kubectl --kubeconfig %s get aimservices -A)%n", env.kubernetes().url(), kubeconfig);
@@ -59,6 +60,15 @@ public final class DevMode {
     // The REST API authenticates callers with TokenReview: the dev token is the dev-admin user's.
     Path token = writeToken(root.resolve(".aim/dev/token"), env.kubernetes().devToken());
     int starterPort = Integer.getInteger("aim.dev.starter-port", 8080);
+    // Payloads stay plain JSON unless asked; then the worker and the starter share one key folder.
+    List<String> codecArgs = List.of();
+    if (options.payloadCodec()) {
+      Path keys = DevCodecKeys.ensure(options.codecKeys != null ? options.codecKeys : root.resolve(".aim/dev/codec-keys"));
+      codecArgs = DevCodecKeys.args(keys);
+      System.out.printf(
+          "[dev] Payloads:   encrypted, AES-256-GCM, keys in %s (temporal --address %s workflow show --workflow-id AIMService/ml-team/qwen3-chat --codec-endpoint http://127.0.0.1:%d/codec --codec-auth \"Bearer $(cat %s)\")%n",
+          keys, env.temporalTarget(), starterPort, token);
+    }
     System.out.printf(
         "[dev] REST API:   http://127.0.0.1:%d/api/v1 (curl -H \"Authorization: Bearer $(cat %s)\" http://127.0.0.1:%d/api/v1/namespaces/ml-team/aimservices/qwen3-chat/view)%n",
         starterPort, token, starterPort);
@@ -67,7 +77,7 @@ public final class DevMode {
     System.out.println();
 
     // The starter is a separate JVM: start it first so it boots while the worker does.
-    Process starter = startStarter(root, env, kubeconfig);
+    Process starter = startStarter(root, env, kubeconfig, codecArgs);
     if (starter != null) {
       closeables.add(0, starter::destroy);
     }
@@ -75,12 +85,13 @@ public final class DevMode {
     List<String> workerArgs =
         new ArrayList<>(
             List.of(
-                "--aim.worker.temporal-target=" + env.temporalTarget(),
+                "--aim.temporal.target=" + env.temporalTarget(),
                 "--aim.worker.kubeconfig=" + kubeconfig,
                 "--aim.worker.apply-mode=CREATE_OR_MERGE_PATCH",
                 // The Java test server cannot hand a dead worker's sticky queue to another worker.
                 "--aim.worker.sticky-execution=false",
                 "--server.port=" + Integer.getInteger("aim.dev.worker-port", 8090)));
+    workerArgs.addAll(codecArgs);
     // Image labels of the simulated AIM images come from the dev registry.
     for (String host : env.registryHosts()) {
       workerArgs.add("--aim.worker.registry.mirrors[" + host + "]=" + env.registry().url());
@@ -138,7 +149,7 @@ public final class DevMode {
     }
   }
 
-  private static Process startStarter(Path root, DevEnvironment env, Path kubeconfig) {
+  private static Process startStarter(Path root, DevEnvironment env, Path kubeconfig, List<String> codecArgs) {
     String jar = System.getProperty("aim.dev.starter-jar");
     if (jar == null || !Files.exists(Path.of(jar))) {
       log.warn("[dev] no starter jar (aim.dev.starter-jar); running without the watch bridge");
@@ -147,17 +158,21 @@ public final class DevMode {
     try {
       Path logFile = root.resolve(".aim/dev/starter.log");
       Files.createDirectories(logFile.getParent());
-      Process p =
-          new ProcessBuilder(
+      List<String> command =
+          new ArrayList<>(
+              List.of(
                   Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                   "-jar",
                   jar,
-                  "--aim.starter.temporal-target=" + env.temporalTarget(),
+                  "--aim.temporal.target=" + env.temporalTarget(),
                   "--aim.starter.kubeconfig=" + kubeconfig,
                   "--aim.starter.api.gateway-base-url="
                       + (env.simulator().gatewayPort().isPresent() ? "http://127.0.0.1:" + env.simulator().gatewayPort().getAsInt() : ""),
                   "--server.address=127.0.0.1",
-                  "--server.port=" + Integer.getInteger("aim.dev.starter-port", 8080))
+                  "--server.port=" + Integer.getInteger("aim.dev.starter-port", 8080)));
+      command.addAll(codecArgs);
+      Process p =
+          new ProcessBuilder(command)
               .redirectErrorStream(true)
               .redirectOutput(logFile.toFile())
               .start();

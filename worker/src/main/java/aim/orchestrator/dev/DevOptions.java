@@ -42,8 +42,29 @@ public final class DevOptions {
   @Option(names = "--storage-capacity", description = "Total simulated storage, e.g. 500Gi (default: unlimited).")
   String storageCapacity;
 
+  @Option(
+      names = "--download-rate",
+      description = "Serve each dev model hub download at most this many bytes per second, e.g. 64Ki, so progress can be watched "
+          + "(default: as fast as it goes).")
+  String downloadRate;
+
   @Option(names = "--images", description = "A folder of extra simulated-image descriptors (docs/simulated-images.md).")
   Path images;
+
+  @Option(
+      names = "--encrypt-payloads",
+      description = "Encrypt workflow payloads with the payload codec (AES-256-GCM). The key is made on first use in .aim/dev/codec-keys unless --codec-keys names a folder.")
+  boolean encryptPayloads;
+
+  @Option(
+      names = "--codec-keys",
+      description = "A folder of payload codec keys (file name = key id, content = 32 bytes in base64); implies --encrypt-payloads.")
+  Path codecKeys;
+
+  /** Whether the dev mode encrypts payloads (off unless asked). */
+  boolean payloadCodec() {
+    return encryptPayloads || codecKeys != null;
+  }
 
   /** Parses the arguments; prints help or the usage error and returns null when the caller should exit. */
   static DevOptions parse(String... args) {
@@ -54,12 +75,34 @@ public final class DevOptions {
       if (CommandLine.printHelpIfRequested(parsed)) {
         return null;
       }
+      try {
+        options.downloadBytesPerSecond();
+      } catch (IllegalArgumentException e) {
+        throw new CommandLine.ParameterException(cli, e.getMessage(), e);
+      }
     } catch (CommandLine.ParameterException e) {
       System.err.println(e.getMessage());
       cli.usage(System.err);
       System.exit(2);
     }
     return options;
+  }
+
+  /** Bytes per second for each dev model hub download; 0 = unthrottled. */
+  long downloadBytesPerSecond() {
+    if (downloadRate == null) {
+      return 0;
+    }
+    long bytes;
+    try {
+      bytes = Quantity.getAmountInBytes(new Quantity(downloadRate)).longValue();
+    } catch (RuntimeException e) {
+      bytes = -1;
+    }
+    if (bytes <= 0) {
+      throw new IllegalArgumentException("--download-rate must be a positive quantity such as 64Ki, not " + downloadRate);
+    }
+    return bytes;
   }
 
   SimulatorOptions simulator() {

@@ -3,10 +3,8 @@ package aim.orchestrator.worker;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import aim.orchestrator.temporal.TemporalConfiguration;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import io.temporal.worker.WorkerFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +16,16 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.context.event.EventListener;
 
-/** Beans of the worker: one Kubernetes client, the Temporal connection, the worker factory and its health. */
+/**
+ * Beans of the worker: one Kubernetes client, the Temporal connection ({@code aim.temporal.*}, {@link
+ * TemporalConfiguration}: the same stubs, client and payload codec as the starter's), the worker factory and its
+ * health.
+ */
 @Configuration(proxyBeanMethods = false)
+@Import(TemporalConfiguration.class)
 public class WorkerConfiguration {
   private static final Logger log = LoggerFactory.getLogger(WorkerConfiguration.class);
 
@@ -34,18 +38,6 @@ public class WorkerConfiguration {
     config.setRequestRetryBackoffLimit(3);
     config.setMaxConcurrentRequests(props.kubernetesMaxConcurrentRequests());
     return new KubernetesClientBuilder().withConfig(config).build();
-  }
-
-  @Bean(destroyMethod = "shutdown")
-  WorkflowServiceStubs workflowServiceStubs(WorkerProperties props) {
-    return WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(props.temporalTarget()).build());
-  }
-
-  @Bean
-  WorkflowClient workflowClient(WorkflowServiceStubs stubs, WorkerProperties props) {
-    return WorkflowClient.newInstance(
-        stubs, WorkflowClientOptions.newBuilder().setNamespace(props.temporalNamespace()).build());
   }
 
   @Bean(destroyMethod = "shutdown")

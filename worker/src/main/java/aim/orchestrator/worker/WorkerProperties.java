@@ -7,8 +7,8 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Worker settings under {@code aim.worker}.
  *
- * @param temporalTarget Temporal frontend, host:port
- * @param temporalNamespace Temporal namespace
+ * <p>The Temporal connection is {@code aim.temporal.*} ({@link aim.orchestrator.temporal.TemporalProperties}).
+ *
  * @param kubeconfig path of a kubeconfig; empty means the usual discovery (in-cluster, KUBECONFIG, ~/.kube/config)
  * @param applyMode SERVER_SIDE on a real cluster; CREATE_OR_MERGE_PATCH on the dev API
  * @param workflowTasks concurrent workflow tasks
@@ -23,8 +23,6 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  */
 @ConfigurationProperties("aim.worker")
 public record WorkerProperties(
-    @DefaultValue("127.0.0.1:7233") String temporalTarget,
-    @DefaultValue("default") String temporalNamespace,
     @DefaultValue("") String kubeconfig,
     @DefaultValue("SERVER_SIDE") ApplyMode applyMode,
     @DefaultValue("50") int workflowTasks,

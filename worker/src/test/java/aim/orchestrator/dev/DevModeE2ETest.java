@@ -5,86 +5,24 @@ import static org.awaitility.Awaitility.await;
 
 import aim.orchestrator.activities.kube.ApplyMode;
 import aim.orchestrator.activities.kube.Kube;
-import aim.orchestrator.dev.sim.SimulatorOptions;
 import aim.orchestrator.model.AIMModel;
 import aim.orchestrator.model.AIMService;
 import aim.orchestrator.model.AIMTemplateCache;
-import aim.orchestrator.starter.watch.WatchBridge;
 import aim.orchestrator.status.Conditions;
-import aim.orchestrator.worker.AimWorkers;
 import io.fabric8.kubernetes.api.model.Condition;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.temporal.client.WorkflowClient;
-import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
-import io.temporal.worker.WorkerFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * End to end on the dev-mode components: the embedded Temporal server (real gRPC), the dev Kubernetes API, the
- * cluster simulator, a worker and the watch bridge. Manifests go in through the Kubernetes API, as kubectl would
- * send them; everything else happens through workflows.
+ * cluster simulator, a worker and the watch bridge ({@link DevModeHarness}). Manifests go in through the Kubernetes
+ * API, as kubectl would send them; everything else happens through workflows.
  */
-class DevModeE2ETest {
-  private static DevEnvironment env;
-  private static WorkflowServiceStubs stubs;
-  private static WorkflowClient temporal;
-  private static KubernetesClient client;
-  private static WatchBridge bridge;
-  /** A second starter replica: both deliver every event; signal-with-start by workflow ID makes that harmless. */
-  private static WatchBridge secondBridge;
-  private static Worker worker;
-
-  /** A worker process stand-in: its own Kubernetes client and Temporal worker factory. */
-  record Worker(KubernetesClient kubernetes, WorkerFactory factory) {
-    static Worker start() {
-      KubernetesClient k = env.kubernetes().newClient();
-      WorkerFactory f = WorkerFactory.newInstance(temporal);
-      AimWorkers.register(
-          f, k, ApplyMode.CREATE_OR_MERGE_PATCH, new AimWorkers.Sizing(10, 10, false), Clock.systemUTC(), env.registrySettings(), env.sourceOverrides());
-      f.start();
-      return new Worker(k, f);
-    }
-
-    /** As abrupt as a killed process gets in one JVM: in-flight tasks are interrupted, nothing is drained. */
-    void kill() {
-      factory.shutdownNow();
-      factory.awaitTermination(10, TimeUnit.SECONDS);
-      kubernetes.close();
-    }
-  }
-
-  @BeforeAll
-  static void start() {
-    env = DevEnvironment.start(0, 0, new SimulatorOptions(2, "MI300X", Duration.ofMillis(100)).withGatewayPort(0));
-    stubs =
-        WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(env.temporalTarget()).build());
-    temporal = WorkflowClient.newInstance(stubs);
-    client = env.kubernetes().newClient();
-    worker = Worker.start();
-    bridge = new WatchBridge(env.kubernetes().newClient(), temporal, Duration.ofMinutes(5)).start();
-    secondBridge = new WatchBridge(env.kubernetes().newClient(), temporal, Duration.ofMinutes(5)).start();
-  }
-
-  @AfterAll
-  static void stop() {
-    bridge.close();
-    secondBridge.close();
-    worker.kill();
-    client.close();
-    stubs.shutdownNow();
-    env.close();
-  }
-
+class DevModeE2ETest extends DevModeHarness {
   @Test
   void sampleServiceReachesRunning(@TempDir Path dir) throws IOException {
     Path samples = copySamples(dir, "e2e-samples");
@@ -486,32 +424,4 @@ class DevModeE2ETest {
     assertThat(client.getKubernetesSerialization().asJson(isvc)).contains("\"AIM_MODEL_ID\"").contains("acme/fine-tuned-llama");
   }
 
-  private static Path copySamples(Path dir, String namespace) throws IOException {
-    Path out = Files.createDirectories(dir.resolve(namespace));
-    try (var files = Files.list(Path.of("..", "k8s", "samples"))) {
-      for (Path f : files.toList()) {
-        Files.writeString(out.resolve(f.getFileName()), Files.readString(f).replace("namespace: ml-team", "namespace: " + namespace));
-      }
-    }
-    return out;
-  }
-
-  private static void awaitStatus(String ns, String name, String status, Duration timeout) {
-    await()
-        .atMost(timeout)
-        .pollInterval(Duration.ofMillis(200))
-        .until(
-            () -> {
-              AIMService s = service(ns, name);
-              return s != null && s.getStatus() != null && s.getStatus().status != null && s.getStatus().status.name().equals(status);
-            });
-  }
-
-  private static AIMService service(String ns, String name) {
-    return client.resources(AIMService.class).inNamespace(ns).withName(name).get();
-  }
-
-  private static Condition condition(AIMService svc, String type) {
-    return Conditions.find(svc.getStatus().conditions, type);
-  }
 }

@@ -70,7 +70,7 @@ class RestApiE2ETest {
                 "--server.port=0",
                 "--server.address=127.0.0.1",
                 "--spring.application.name=aim-starter",
-                "--aim.starter.temporal-target=" + env.temporalTarget(),
+                "--aim.temporal.target=" + env.temporalTarget(),
                 "--aim.starter.kubeconfig=" + kubeconfig,
                 "--aim.starter.api.gateway-base-url=http://127.0.0.1:" + gatewayPort,
                 // Review answers are not reused here, so an RBAC change shows at once (the cache has its own test).

@@ -71,7 +71,7 @@ class StatusPageBrowserTest {
             .run(
                 "--server.port=0",
                 "--spring.application.name=aim-starter",
-                "--aim.starter.temporal-target=" + env.temporalTarget(),
+                "--aim.temporal.target=" + env.temporalTarget(),
                 "--aim.starter.kubeconfig=" + kubeconfig);
     url = "http://127.0.0.1:" + ((WebServerApplicationContext) starter).getWebServer().getPort() + "/";
   }

@@ -27,7 +27,7 @@ class WorkerApplicationTest {
           new SpringApplicationBuilder(WorkerApplication.class)
               .run(
                   "--server.port=0",
-                  "--aim.worker.temporal-target=" + env.temporalTarget(),
+                  "--aim.temporal.target=" + env.temporalTarget(),
                   "--aim.worker.kubeconfig=" + kubeconfig,
                   "--aim.worker.apply-mode=CREATE_OR_MERGE_PATCH",
                   "--aim.worker.sticky-execution=false",

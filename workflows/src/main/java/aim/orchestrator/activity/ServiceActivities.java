@@ -42,4 +42,10 @@ public interface ServiceActivities {
 
   /** Teardown: deletes the templates derived for the service's overrides (owned by it). */
   void deleteDerivedTemplates(ResourceRef service);
+
+  /**
+   * Whether the service's own InferenceService exists and is Ready: asked before compensating a failed deployment,
+   * which only happens when the InferenceService exists and does not serve. Read-only.
+   */
+  InferenceServiceState inferenceServiceState(ResourceRef service);
 }

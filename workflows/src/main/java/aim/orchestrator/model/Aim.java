@@ -30,6 +30,13 @@ public final class Aim {
   public static final String FINALIZER_SERVICE = LABEL_PREFIX + "template-cache-cleanup";
   public static final String FINALIZER_TEMPLATE_CACHE = LABEL_PREFIX + "artifactcleanup";
 
+  /**
+   * Condition a service carries after the deployment of a generation failed terminally and its objects were removed
+   * ({@code True}, reason {@link #REASON_TERMINAL_FAILURE}); its {@code observedGeneration} names that generation.
+   */
+  public static final String CONDITION_COMPENSATED = "Compensated";
+  public static final String REASON_TERMINAL_FAILURE = "TerminalFailure";
+
   public static final String DEFAULT_RUNTIME_CONFIG = "default";
   public static final String DEFAULT_GPU_RESOURCE = "amd.com/gpu";
   public static final String CACHE_MOUNT_ROOT = "/workspace/cache";

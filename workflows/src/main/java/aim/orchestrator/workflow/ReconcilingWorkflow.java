@@ -69,12 +69,42 @@ public abstract class ReconcilingWorkflow {
   private Map<String, ConditionSpec> extraConditions = new LinkedHashMap<>();
   private Map<String, ConditionSpec> previousExtraConditions = new LinkedHashMap<>();
   private String displayStatus = "Pending";
+  /** What the status engine concluded at the last status write (the end of the last pass, after a pass). */
+  private Evaluation lastEvaluation;
 
   /** The kind's stages. Return normally when done or blocked; call {@link #stage} for every stage. */
   protected abstract void reconcile(Observation observation);
 
   /** Teardown when the object is being deleted; default: nothing but removing the finalizer. */
   protected void teardown() {}
+
+  /**
+   * True when the workflow must leave the resource alone at this generation: its deployment failed terminally and
+   * was compensated ({@link Observation#compensated()}). No stages run and no status is written until the spec
+   * changes. Only ServiceWorkflow compensates, so for every other kind this is always false and adds no commands.
+   */
+  protected boolean halted(Observation observation) {
+    return observation.compensated();
+  }
+
+  /**
+   * Called after a pass has written its status, with what the status engine concluded at the end of the pass. The
+   * default does nothing; ServiceWorkflow decides there whether a failure is terminal.
+   */
+  protected void afterPass(Observation observation, Evaluation outcome) {}
+
+  /**
+   * Writes the last pass's status once more with one extra condition (placed before {@code Ready}). The condition
+   * is not carried into later passes.
+   */
+  protected final void writeStatusWith(ConditionSpec extra) {
+    extraConditions.put(extra.type(), extra);
+    try {
+      write(completedPass());
+    } finally {
+      extraConditions.remove(extra.type());
+    }
+  }
 
   /** The finalizer this kind's workflow owns, or null when it needs none. */
   protected String finalizer() {
@@ -158,6 +188,12 @@ public abstract class ReconcilingWorkflow {
       } else if (obs.paused()) {
         // Paused: leave the resource untouched (teardown on deletion still runs, as in the reference).
         phase = "paused";
+      } else if (halted(obs)) {
+        // This generation's deployment failed terminally and was compensated: nothing to do until the spec changes
+        // (a new generation) or the object is deleted. The status on the object already says why.
+        phase = "halted";
+        showStatus(StatusValues.display(ref.kind(), AIMStatus.Failed));
+        Workflow.await(nextWait(true, backoff), () -> wakeUp);
       } else {
         phase = "reconciling";
         boolean steady = pass(obs);
@@ -293,6 +329,7 @@ public abstract class ReconcilingWorkflow {
       log.warn("{}: status write failed: {}", ref, failure.getMessage());
       return false;
     }
+    afterPass(obs, lastEvaluation);
     return completedPass() && allReady();
   }
 
@@ -366,6 +403,7 @@ public abstract class ReconcilingWorkflow {
       }
     }
     Evaluation e = StatusEngine.evaluate(merged.values());
+    lastEvaluation = e;
     AIMStatus root = e.status();
     List<ConditionSpec> conditions = e.conditions();
     if (!passComplete && !e.blocked() && root == AIMStatus.Ready) {
@@ -379,11 +417,7 @@ public abstract class ReconcilingWorkflow {
       conditions = replaceReady(conditions, "Progressing", "Waiting for the remaining lifecycle stages");
     }
     conditions = withExtras(conditions, passComplete);
-    displayStatus = StatusValues.display(ref.kind(), root);
-    if (searchAttributes && !displayStatus.equals(upsertedStatus)) {
-      Workflow.upsertTypedSearchAttributes(AimSearchAttributes.STATUS.valueSet(displayStatus));
-      upsertedStatus = displayStatus;
-    }
+    showStatus(StatusValues.display(ref.kind(), root));
     StatusWrite w =
         new StatusWrite(
             ref, observedGeneration, displayStatus, conditions, java.util.Collections.unmodifiableMap(new LinkedHashMap<>(fields)));
@@ -392,6 +426,15 @@ public abstract class ReconcilingWorkflow {
     }
     resources.writeStatus(w);
     lastWrite = w;
+  }
+
+  /** The status the query and the {@code AimStatus} search attribute show. */
+  private void showStatus(String status) {
+    displayStatus = status;
+    if (searchAttributes && !displayStatus.equals(upsertedStatus)) {
+      Workflow.upsertTypedSearchAttributes(AimSearchAttributes.STATUS.valueSet(displayStatus));
+      upsertedStatus = displayStatus;
+    }
   }
 
   /** The stages' extra conditions (this pass's, else last pass's), placed just before {@code Ready}. */

@@ -490,13 +490,37 @@ public final class Downloader {
     }
 
     private List<RemoteFile> listWithRetry() throws DownloadException {
+      return withRetries(
+          "listing " + source.location(),
+          null,
+          () -> {
+            List<RemoteFile> files = source.listFiles();
+            touch();
+            return files;
+          });
+    }
+
+    /** A step of a download that may fail transiently. */
+    private interface Attempt<T> {
+      T run() throws IOException;
+    }
+
+    /**
+     * Runs {@code attempt} until it succeeds, pausing with backoff after each retryable failure. At
+     * most {@link Options#maxAttempts()} attempts in a row may fail without progress: {@code
+     * progress} reads a counter that grows as bytes arrive, and an attempt that moved it starts the
+     * count again (null when the step moves no bytes). A non-retryable failure, or the download
+     * being aborted, ends it at once.
+     */
+    private <T> T withRetries(String what, java.util.function.LongSupplier progress, Attempt<T> attempt)
+        throws DownloadException {
       int attempts = 0;
       while (true) {
+        ensureRunning();
+        long before = progress == null ? 0 : progress.getAsLong();
         IOException last;
         try {
-          List<RemoteFile> files = source.listFiles();
-          touch();
-          return files;
+          return attempt.run();
         } catch (DownloadException e) {
           if (!e.retryable()) {
             throw e;
@@ -508,19 +532,18 @@ public final class Downloader {
           }
           last = e;
         }
+        if (progress != null && progress.getAsLong() > before) {
+          attempts = 0;
+        }
         attempts++;
         if (attempts >= options.maxAttempts()) {
           throw new DownloadException(
               Reason.FAILED,
-              "Listing "
-                  + source.location()
-                  + " failed after "
-                  + attempts
-                  + " attempts: "
-                  + describe(last),
+              "Giving up on " + what + " after " + attempts + " attempts"
+                  + (progress == null ? "" : " without progress") + ": " + describe(last),
               last);
         }
-        pause(attempts, last, "listing " + source.location());
+        pause(attempts, last, what);
       }
     }
 
@@ -537,48 +560,19 @@ public final class Downloader {
       Path journal = dest.resolveSibling(dest.getFileName() + JOURNAL_SUFFIX);
       boolean parted = options.parted(file.size());
       localRun(() -> Files.createDirectories(dest.getParent()), dest.getParent(), "create");
-      int attempts = 0;
-      while (true) {
-        ensureRunning();
-        long fetchedBefore = state.fetched;
-        IOException last;
-        try {
-          MessageDigest digest =
-              parted ? transferParts(file, part, journal, state) : transferOnce(file, part, state);
-          verifyAndMove(file, part, dest, digest, state);
-          if (parted) {
-            deleteQuietly(journal);
-          }
-          completed.incrementAndGet();
-          return;
-        } catch (DownloadException e) {
-          if (!e.retryable()) {
-            throw e;
-          }
-          last = e;
-        } catch (IOException e) {
-          if (aborting(e)) {
-            throw aborted(e);
-          }
-          last = e;
-        }
-        if (state.fetched > fetchedBefore) {
-          attempts = 0;
-        }
-        attempts++;
-        if (attempts >= options.maxAttempts()) {
-          throw new DownloadException(
-              Reason.FAILED,
-              "Giving up on "
-                  + file.path()
-                  + " after "
-                  + attempts
-                  + " attempts without progress: "
-                  + describe(last),
-              last);
-        }
-        pause(attempts, last, file.path());
-      }
+      withRetries(
+          file.path(),
+          () -> state.fetched,
+          () -> {
+            MessageDigest digest =
+                parted ? transferParts(file, part, journal, state) : transferOnce(file, part, state);
+            verifyAndMove(file, part, dest, digest, state);
+            if (parted) {
+              deleteQuietly(journal);
+            }
+            return null;
+          });
+      completed.incrementAndGet();
     }
 
     /**
@@ -656,39 +650,15 @@ public final class Downloader {
         RemoteFile file, Path part, PartJournal journal, int index, long[] credited, FileState state)
         throws DownloadException {
       String what = file.path() + " part " + (index + 1);
-      int attempts = 0;
       long[] fetchedHere = new long[1];
-      while (true) {
-        ensureRunning();
-        long before = fetchedHere[0];
-        IOException last;
-        try {
-          copyPart(file, part, journal, index, credited, fetchedHere);
-          localRun(() -> journal.finish(index), part, "record a part of");
-          return;
-        } catch (DownloadException e) {
-          if (!e.retryable()) {
-            throw e;
-          }
-          last = e;
-        } catch (IOException e) {
-          if (aborting(e)) {
-            throw aborted(e);
-          }
-          last = e;
-        }
-        if (fetchedHere[0] > before) {
-          attempts = 0;
-        }
-        attempts++;
-        if (attempts >= options.maxAttempts()) {
-          throw new DownloadException(
-              Reason.FAILED,
-              "Giving up on " + what + " after " + attempts + " attempts without progress: " + describe(last),
-              last);
-        }
-        pause(attempts, last, what);
-      }
+      withRetries(
+          what,
+          () -> fetchedHere[0],
+          () -> {
+            copyPart(file, part, journal, index, credited, fetchedHere);
+            localRun(() -> journal.finish(index), part, "record a part of");
+            return null;
+          });
     }
 
     /**

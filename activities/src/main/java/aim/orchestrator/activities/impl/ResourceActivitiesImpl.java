@@ -67,8 +67,19 @@ public class ResourceActivitiesImpl implements ResourceActivities {
               md.getGeneration() == null ? 0 : md.getGeneration(),
               md.getDeletionTimestamp() != null,
               paused,
-              md.getFinalizers() == null ? List.of() : List.copyOf(md.getFinalizers()));
+              md.getFinalizers() == null ? List.of() : List.copyOf(md.getFinalizers()),
+              compensatedGeneration(obj));
         });
+  }
+
+  /** The {@code observedGeneration} of a {@code Compensated=True} condition, if the object has one. */
+  private Long compensatedGeneration(HasMetadata obj) {
+    for (JsonNode c : json.convertValue(obj, ObjectNode.class).path("status").path("conditions")) {
+      if (Aim.CONDITION_COMPENSATED.equals(c.path("type").asText()) && "True".equals(c.path("status").asText())) {
+        return c.hasNonNull("observedGeneration") ? c.get("observedGeneration").asLong() : null;
+      }
+    }
+    return null;
   }
 
   @Override

@@ -327,9 +327,11 @@ public class ServiceActivitiesImpl implements ServiceActivities {
           ComponentHealth surfaced = surfacedCacheProblem(cache, cname);
           if (lost != null && cacheStatus(cache) != AIMStatus.Ready) {
             // Rebuilding: the service keeps its old reference (status.cache) until the new cache is Ready, so the
-            // loss stays visible; a storage or download failure of the rebuild shows under its own reason.
+            // loss stays visible. A storage or download failure of the rebuild shows under its own reason, Degraded
+            // rather than Failed: the InferenceService still serves (and a Failed service would be compensated).
             if (surfaced != null && surfaced.state() == AIMStatus.Failed) {
-              return StageResult.of(surfaced);
+              return StageResult.of(
+                  ComponentHealth.of("Cache", AIMStatus.Degraded, surfaced.reason(), lost.health("rebuilding failed: " + surfaced.message()).message(), DependencyType.DOWNSTREAM));
             }
             String progress = surfaced != null ? surfaced.message() : cname + " is " + cacheStatus(cache);
             return StageResult.of(lost.health("rebuilding in " + progress));
@@ -526,10 +528,13 @@ public class ServiceActivitiesImpl implements ServiceActivities {
           GenericKubernetesResource applied = kube.applyInferenceService(desired);
           boolean ready = isReady(applied);
           List<ComponentHealth> components = new java.util.ArrayList<>();
+          ComponentHealth rejected = ready ? null : rejection(applied);
           components.add(
               ready
                   ? ComponentHealth.ready("InferenceService", "RuntimeReady", "InferenceService " + name + " is ready", DependencyType.DOWNSTREAM)
-                  : ComponentHealth.of("InferenceService", AIMStatus.Progressing, "CreatingRuntime", "Waiting for InferenceService " + name + " to become ready", DependencyType.DOWNSTREAM));
+                  : rejected != null
+                      ? rejected
+                      : ComponentHealth.of("InferenceService", AIMStatus.Progressing, "CreatingRuntime", "Waiting for InferenceService " + name + " to become ready", DependencyType.DOWNSTREAM));
           Map<String, Object> fields = new LinkedHashMap<>();
           var spec = svc.getSpec();
           boolean autoscaling = spec.autoScaling != null || spec.minReplicas != null || spec.maxReplicas != null;
@@ -546,6 +551,52 @@ public class ServiceActivitiesImpl implements ServiceActivities {
             components.add(hpaHealth(hpa, ready));
           }
           return new StageResult(components, fields, null, name);
+        });
+  }
+
+  /**
+   * KServe's Warning Events that mean the InferenceService will never serve as it is (spec §3.8, ISVC health):
+   * {@code ServerlessModeRejected} (KServe is not in RawDeployment mode) and {@code InternalError} other than a
+   * conflict. Only Events about this very object (its UID) count. Null when there is none.
+   */
+  private ComponentHealth rejection(GenericKubernetesResource isvc) {
+    String uid = isvc.getMetadata().getUid();
+    if (uid == null) {
+      return null;
+    }
+    var events =
+        kube.client().v1().events().inNamespace(isvc.getMetadata().getNamespace()).withField("involvedObject.uid", uid).list().getItems().stream()
+            .filter(e -> e.getInvolvedObject() != null && uid.equals(e.getInvolvedObject().getUid()))
+            .filter(e -> "Warning".equals(e.getType()))
+            .toList();
+    String name = "InferenceService " + isvc.getMetadata().getName();
+    for (var e : events) {
+      String message = e.getMessage() == null ? "" : e.getMessage();
+      if ("ServerlessModeRejected".equals(e.getReason())) {
+        return ComponentHealth.of(
+            "InferenceService", AIMStatus.Failed, "ServerlessModeRejected",
+            name + " was rejected: " + message + " (configure KServe to use RawDeployment mode)", DependencyType.DOWNSTREAM);
+      }
+      if ("InternalError".equals(e.getReason()) && !message.toLowerCase(java.util.Locale.ROOT).contains("conflict")) {
+        return ComponentHealth.of("InferenceService", AIMStatus.Failed, "InternalError", name + ": " + message, DependencyType.DOWNSTREAM);
+      }
+    }
+    return null;
+  }
+
+  @Override
+  public aim.orchestrator.activity.InferenceServiceState inferenceServiceState(ResourceRef ref) {
+    return Kube.call(
+        () -> {
+          String name;
+          try {
+            name = DerivedNames.inferenceService(ref.name(), ref.namespace());
+          } catch (IllegalArgumentException e) {
+            return new aim.orchestrator.activity.InferenceServiceState(null, false, false);
+          }
+          GenericKubernetesResource isvc = kube.inferenceService(ref.namespace(), name).get();
+          boolean owned = isvc != null && Owners.ownedBy(isvc, ref.uid());
+          return new aim.orchestrator.activity.InferenceServiceState(name, owned, owned && isReady(isvc));
         });
   }
 

@@ -652,9 +652,11 @@ class ServiceActivitiesImplTest {
       AIMService svc = usedCache(service(null), rebuilt.getMetadata().getName(), "uid-of-the-lost-cache");
       runtimeFor(svc, TEMPLATE);
 
-      assertThat(only(activities.ensureTemplateCache(ref(svc), reference(t, AIMScope.Namespace))))
-          .extracting(ComponentHealth::state, ComponentHealth::reason)
-          .containsExactly(AIMStatus.Failed, "StorageClassMissing");
+      // Degraded, not Failed: the runtime still serves from its volumes (and a Failed service would be compensated).
+      ComponentHealth health = only(activities.ensureTemplateCache(ref(svc), reference(t, AIMScope.Namespace)));
+      assertThat(health).extracting(ComponentHealth::state, ComponentHealth::reason)
+          .containsExactly(AIMStatus.Degraded, "StorageClassMissing");
+      assertThat(health.message()).contains("was lost").contains("rebuilding failed").contains("StorageClass \"fast\" does not exist");
     }
 
     @Test
@@ -900,6 +902,50 @@ class ServiceActivitiesImplTest {
       assertThat(runtime.minReplicas).isEqualTo(1);
     }
 
+    void warning(String name, String reason, String message, String uid) {
+      cluster.createObject(
+          new io.fabric8.kubernetes.api.model.EventBuilder()
+              .withNewMetadata().withName(name).withNamespace(NS).endMetadata()
+              .withType("Warning")
+              .withReason(reason)
+              .withMessage(message)
+              .withNewInvolvedObject().withKind("InferenceService").withName(ISVC).withNamespace(NS).withUid(uid).endInvolvedObject()
+              .build());
+    }
+
+    @Test
+    void kserveRejectingTheInferenceServiceFailsItButOnlyForThisObjectAndNotForAConflict() {
+      readyChain();
+      apply();
+      String uid = isvc().getMetadata().getUid();
+      warning("old", "ServerlessModeRejected", "about an earlier object of this name", "another-uid");
+      warning("conflict", "InternalError", "Operation cannot be fulfilled: the object has been modified (Conflict)", uid);
+      assertThat(component(apply(), "InferenceService").reason()).isEqualTo("CreatingRuntime");
+
+      warning("rejected", "ServerlessModeRejected", "serverless mode is disabled", uid);
+
+      assertThat(component(apply(), "InferenceService"))
+          .extracting(ComponentHealth::state, ComponentHealth::reason)
+          .containsExactly(AIMStatus.Failed, "ServerlessModeRejected");
+      assertThat(component(apply(), "InferenceService").message()).contains("serverless mode is disabled", "RawDeployment");
+    }
+
+    @Test
+    void inferenceServiceStateTellsWhetherTheServicesOwnInferenceServiceExistsAndServes() {
+      readyChain();
+      var none = activities.inferenceServiceState(ref(svc));
+      assertThat(none.exists()).isFalse();
+      assertThat(none.name()).isEqualTo(ISVC);
+
+      apply();
+      assertThat(activities.inferenceServiceState(ref(svc)))
+          .isEqualTo(new aim.orchestrator.activity.InferenceServiceState(ISVC, true, false));
+      assertThat(activities.inferenceServiceState(ref(svc).withUid("a-later-service-of-this-name")).exists()).isFalse();
+
+      cluster.setInferenceServiceStatus(NS, ISVC, Map.of("conditions", List.of(Map.of("type", "Ready", "status", "True"))));
+      assertThat(activities.inferenceServiceState(ref(svc)).ready()).isTrue();
+    }
+
     @Test
     void leavesAnInferenceServiceOfSomeoneElseAlone() {
       readyChain();
@@ -1037,6 +1083,36 @@ class ServiceActivitiesImplTest {
                   .getPath()
                   .getValue())
           .isEqualTo("/ml-team/qwen3-chat");
+    }
+
+    @Test
+    void aPathTemplateWithAMissingLabelIsPathTemplateInvalidNamingTheExpressionAndNoRouteIsMade() {
+      AIMService svc = serviceWithRouting(true, gateway, "/teams/{.metadata.labels['team']}/{.metadata.name}");
+
+      StageResult result = activities.applyHttpRoute(ref(svc), ISVC);
+
+      assertThat(only(result))
+          .extracting(ComponentHealth::state, ComponentHealth::reason)
+          .containsExactly(AIMStatus.Degraded, "PathTemplateInvalid");
+      assertThat(only(result).message()).contains("{.metadata.labels['team']}");
+      assertThat(route(routeName())).isNull();
+    }
+
+    @Test
+    void aLabelPathTemplateIsRenderedWithJsonPath() {
+      AIMService svc = Fixtures.serviceForModel(MODEL);
+      svc.getMetadata().setLabels(Map.of("app.kubernetes.io/part-of", "Chat_Apps"));
+      svc.getSpec().routing = new AIMRoutingConfig();
+      svc.getSpec().routing.enabled = true;
+      svc.getSpec().routing.gatewayRef = gateway;
+      svc.getSpec().routing.pathTemplate = "/{.metadata.labels['app.kubernetes.io/part-of']}/{.spec.model.name}";
+      svc = cluster.create(svc);
+
+      StageResult result = activities.applyHttpRoute(ref(svc), ISVC);
+
+      String expected = "/chat-apps/" + MODEL;
+      assertThat(((AIMServiceStatus.Routing) result.statusFields().get("routing")).path).isEqualTo(expected);
+      assertThat(route(routeName()).getSpec().getRules().get(0).getMatches().get(0).getPath().getValue()).isEqualTo(expected);
     }
 
     @Test

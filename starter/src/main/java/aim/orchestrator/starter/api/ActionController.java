@@ -5,6 +5,7 @@ import aim.orchestrator.model.AIMClusterServiceTemplate;
 import aim.orchestrator.model.AIMServiceTemplate;
 import aim.orchestrator.model.AIMTemplateCache;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -36,6 +37,8 @@ class ActionController {
 
   @PostMapping("/namespaces/{namespace}/aimservicetemplates/{name}/actions/rediscover")
   @Operation(summary = "Re-run discovery of a template", description = "Clears the discovery results and deletes the discovery Jobs; the template workflow discovers again. 409 for a template with inline spec.modelSources.")
+  @ApiResponse(responseCode = "202", description = "Started; Location is the resource to watch")
+  @ApiResponse(responseCode = "409", description = "The template has inline spec.modelSources: there is nothing to discover")
   ResponseEntity<Accepted> rediscover(@PathVariable String namespace, @PathVariable String name) {
     access.require("patch", TEMPLATES.plural(), namespace, name);
     return accepted(TEMPLATES, namespace, name, actions.rediscover(TEMPLATES, namespace, name));
@@ -43,6 +46,8 @@ class ActionController {
 
   @PostMapping("/aimclusterservicetemplates/{name}/actions/rediscover")
   @Operation(summary = "Re-run discovery of a cluster template")
+  @ApiResponse(responseCode = "202", description = "Started; Location is the resource to watch")
+  @ApiResponse(responseCode = "409", description = "The template has inline spec.modelSources: there is nothing to discover")
   ResponseEntity<Accepted> rediscoverClusterTemplate(@PathVariable String name) {
     access.require("patch", CLUSTER_TEMPLATES.plural(), null, name);
     return accepted(CLUSTER_TEMPLATES, null, name, actions.rediscover(CLUSTER_TEMPLATES, null, name));
@@ -50,6 +55,7 @@ class ActionController {
 
   @PostMapping("/namespaces/{namespace}/aimtemplatecaches/{name}/actions/warm")
   @Operation(summary = "Warm a template cache now", description = "Wakes the cache's workflow and its artifacts' workflows.")
+  @ApiResponse(responseCode = "202", description = "Started; Location is the resource to watch")
   ResponseEntity<Accepted> warm(@PathVariable String namespace, @PathVariable String name) {
     access.require("patch", CACHES.plural(), namespace, name);
     return accepted(CACHES, namespace, name, actions.warmCache(namespace, name));
@@ -57,6 +63,7 @@ class ActionController {
 
   @PostMapping("/namespaces/{namespace}/aimtemplatecaches/{name}/actions/verify")
   @Operation(summary = "Re-verify a template cache now", description = "Runs the download Job of every Ready artifact again, which checks the files on the volume. Needs patch on the cache and on each artifact.")
+  @ApiResponse(responseCode = "202", description = "Started; Location is the resource to watch")
   ResponseEntity<Accepted> verify(@PathVariable String namespace, @PathVariable String name) {
     access.require("patch", CACHES.plural(), namespace, name);
     return accepted(CACHES, namespace, name, actions.verifyCache(namespace, name));
@@ -64,6 +71,8 @@ class ActionController {
 
   @PostMapping("/namespaces/{namespace}/aimartifacts/{name}/actions/retry")
   @Operation(summary = "Retry a failed artifact", description = "Deletes the failed download Job; the artifact workflow starts a new one. 409 unless the artifact failed.")
+  @ApiResponse(responseCode = "202", description = "Started; Location is the resource to watch")
+  @ApiResponse(responseCode = "409", description = "The artifact has not failed")
   ResponseEntity<Accepted> retry(@PathVariable String namespace, @PathVariable String name) {
     access.require("patch", ARTIFACTS.plural(), namespace, name);
     return accepted(ARTIFACTS, namespace, name, actions.retryArtifact(namespace, name));

@@ -5,7 +5,14 @@ import io.swagger.v3.oas.models.Components;
 import io.swagger.v3.oas.models.OpenAPI;
 import io.swagger.v3.oas.models.PathItem;
 import io.swagger.v3.oas.models.info.Info;
+import io.swagger.v3.oas.models.media.ArraySchema;
+import io.swagger.v3.oas.models.media.Content;
+import io.swagger.v3.oas.models.media.IntegerSchema;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.ObjectSchema;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.media.StringSchema;
+import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.oas.models.security.SecurityRequirement;
 import io.swagger.v3.oas.models.security.SecurityScheme;
 import java.util.List;
@@ -59,6 +66,62 @@ class ApiConfiguration implements WebMvcConfigurer {
                                   .filter(p -> "resource".equals(p.getName()))
                                   .forEach(p -> p.schema(new StringSchema()._enum(plurals)).description("AIM kind, by its plural"));
                             }));
+  }
+
+  /**
+   * Error answers in the document: every operation under {@code /api} can answer 401 and 403, one that names an
+   * object 404; every 4xx/5xx answer is a {@code Problem}, whatever the method returns otherwise ({@code application/problem+json}). The operations' own
+   * {@code @ApiResponse}s say which other errors they give.
+   */
+  @Bean
+  OpenApiCustomizer problemResponses() {
+    return openApi -> {
+      Schema<?> fieldError =
+          new ObjectSchema()
+              .addProperty("reason", new StringSchema().description("Kubernetes' cause type, e.g. FieldValueInvalid"))
+              .addProperty("field", new StringSchema().description("The offending field, e.g. spec.model"))
+              .addProperty("message", new StringSchema());
+      openApi
+          .getComponents()
+          .addSchemas(
+              "Problem",
+              new ObjectSchema()
+                  .description("An RFC 7807 problem detail; type is one of the problem types below")
+                  .addProperty("type", new StringSchema().format("uri"))
+                  .addProperty("title", new StringSchema())
+                  .addProperty("status", new IntegerSchema())
+                  .addProperty("detail", new StringSchema())
+                  .addProperty("instance", new StringSchema().format("uri"))
+                  .addProperty("errors", new ArraySchema().items(fieldError).description("Validation problems (422), one per field")));
+      Content problem =
+          new Content()
+              .addMediaType(
+                  org.springframework.http.MediaType.APPLICATION_PROBLEM_JSON_VALUE,
+                  new MediaType().schema(new Schema<>().$ref("#/components/schemas/Problem")));
+      openApi
+          .getPaths()
+          .forEach(
+              (path, item) ->
+                  item.readOperations()
+                      .forEach(
+                          operation -> {
+                            if (!path.startsWith("/api/")) {
+                              return;
+                            }
+                            var responses = operation.getResponses();
+                            responses.putIfAbsent("401", new ApiResponse().description("No valid bearer token"));
+                            responses.putIfAbsent("403", new ApiResponse().description("The caller's RBAC does not allow it"));
+                            if (path.contains("{name}")) {
+                              responses.putIfAbsent("404", new ApiResponse().description("No such object"));
+                            }
+                            responses.forEach(
+                                (code, response) -> {
+                                  if (code.charAt(0) >= '4') {
+                                    response.setContent(problem);
+                                  }
+                                });
+                          }));
+    };
   }
 
   @Bean

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceList;
 import io.swagger.v3.oas.annotations.Operation;
 import io.swagger.v3.oas.annotations.Parameter;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.net.URI;
 import java.time.Instant;
@@ -44,6 +45,9 @@ class ResourceController {
 
   @PostMapping(path = "/namespaces/{namespace}/{resource}", consumes = MediaType.APPLICATION_JSON_VALUE)
   @Operation(summary = "Create a namespaced AIM resource", description = "Validated against the kind's CRD first; every problem is listed by field (422).")
+  @ApiResponse(responseCode = "201", description = "Created; Location is the new object's URL")
+  @ApiResponse(responseCode = "409", description = "An object of that name exists")
+  @ApiResponse(responseCode = "422", description = "The object breaks the CRD's schema or rules; errors lists every problem by field")
   ResponseEntity<GenericKubernetesResource> create(
       @PathVariable String namespace, @PathVariable @Parameter(description = "e.g. aimservices") String resource, @RequestBody JsonNode body) {
     return create(namespaced(resource), namespace, body);
@@ -51,12 +55,17 @@ class ResourceController {
 
   @PostMapping(path = "/{resource}", consumes = MediaType.APPLICATION_JSON_VALUE)
   @Operation(summary = "Create a cluster-scoped AIM resource")
+  @ApiResponse(responseCode = "201", description = "Created; Location is the new object's URL")
+  @ApiResponse(responseCode = "409", description = "An object of that name exists")
+  @ApiResponse(responseCode = "422", description = "The object breaks the CRD's schema or rules; errors lists every problem by field")
   ResponseEntity<GenericKubernetesResource> createClusterScoped(@PathVariable String resource, @RequestBody JsonNode body) {
     return create(clusterScoped(resource), null, body);
   }
 
   @GetMapping("/namespaces/{namespace}/{resource}")
   @Operation(summary = "List AIM resources of a namespace", description = "labelSelector, limit and continue are passed to Kubernetes; metadata.continue of the answer fetches the next page.")
+  @ApiResponse(responseCode = "200", description = "The objects; metadata.continue fetches the next page")
+  @ApiResponse(responseCode = "410", description = "The continue token expired; list again from the start")
   GenericKubernetesResourceList list(
       @PathVariable String namespace,
       @PathVariable String resource,
@@ -70,6 +79,8 @@ class ResourceController {
 
   @GetMapping("/{resource}")
   @Operation(summary = "List a cluster-scoped kind, or a namespaced kind across all namespaces")
+  @ApiResponse(responseCode = "200", description = "The objects; metadata.continue fetches the next page")
+  @ApiResponse(responseCode = "410", description = "The continue token expired; list again from the start")
   GenericKubernetesResourceList listAll(
       @PathVariable String resource,
       @RequestParam(required = false) String labelSelector,
@@ -82,6 +93,7 @@ class ResourceController {
 
   @GetMapping("/namespaces/{namespace}/{resource}/{name}")
   @Operation(summary = "Get a namespaced AIM resource")
+  @ApiResponse(responseCode = "200", description = "The object, status included")
   GenericKubernetesResource get(@PathVariable String namespace, @PathVariable String resource, @PathVariable String name) {
     AimResourceType type = namespaced(resource);
     access.require("get", type.plural(), namespace, name);
@@ -90,6 +102,7 @@ class ResourceController {
 
   @GetMapping("/{resource}/{name}")
   @Operation(summary = "Get a cluster-scoped AIM resource")
+  @ApiResponse(responseCode = "200", description = "The object, status included")
   GenericKubernetesResource getClusterScoped(@PathVariable String resource, @PathVariable String name) {
     AimResourceType type = clusterScoped(resource);
     access.require("get", type.plural(), null, name);
@@ -98,6 +111,9 @@ class ResourceController {
 
   @PatchMapping(path = "/namespaces/{namespace}/{resource}/{name}", consumes = {MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
   @Operation(summary = "Patch a namespaced AIM resource (JSON merge patch)", description = "The patched object is validated against the CRD, transition rules (immutable fields) included.")
+  @ApiResponse(responseCode = "200", description = "The patched object")
+  @ApiResponse(responseCode = "409", description = "The object changed meanwhile (resourceVersion in the patch)")
+  @ApiResponse(responseCode = "422", description = "The patched object breaks the CRD's schema or rules (immutable fields included); errors lists every problem by field")
   GenericKubernetesResource patch(
       @PathVariable String namespace, @PathVariable String resource, @PathVariable String name, @RequestBody JsonNode patch) {
     AimResourceType type = namespaced(resource);
@@ -107,6 +123,9 @@ class ResourceController {
 
   @PatchMapping(path = "/{resource}/{name}", consumes = {MERGE_PATCH, MediaType.APPLICATION_JSON_VALUE})
   @Operation(summary = "Patch a cluster-scoped AIM resource (JSON merge patch)")
+  @ApiResponse(responseCode = "200", description = "The patched object")
+  @ApiResponse(responseCode = "409", description = "The object changed meanwhile (resourceVersion in the patch)")
+  @ApiResponse(responseCode = "422", description = "The patched object breaks the CRD's schema or rules (immutable fields included); errors lists every problem by field")
   GenericKubernetesResource patchClusterScoped(@PathVariable String resource, @PathVariable String name, @RequestBody JsonNode patch) {
     AimResourceType type = clusterScoped(resource);
     access.require("patch", type.plural(), null, name);
@@ -115,12 +134,14 @@ class ResourceController {
 
   @DeleteMapping("/namespaces/{namespace}/{resource}/{name}")
   @Operation(summary = "Delete a namespaced AIM resource", description = "202: the workflow tears down what the resource created; the object is gone once its finalizers are removed.")
+  @ApiResponse(responseCode = "202", description = "Deletion started; Location is the object, gone once its workflow has torn down what it created")
   ResponseEntity<Accepted> delete(@PathVariable String namespace, @PathVariable String resource, @PathVariable String name) {
     return delete(namespaced(resource), namespace, name);
   }
 
   @DeleteMapping("/{resource}/{name}")
   @Operation(summary = "Delete a cluster-scoped AIM resource")
+  @ApiResponse(responseCode = "202", description = "Deletion started; Location is the object, gone once its workflow has torn down what it created")
   ResponseEntity<Accepted> deleteClusterScoped(@PathVariable String resource, @PathVariable String name) {
     return delete(clusterScoped(resource), null, name);
   }

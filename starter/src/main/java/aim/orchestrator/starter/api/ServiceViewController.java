@@ -1,6 +1,7 @@
 package aim.orchestrator.starter.api;
 
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -26,6 +27,7 @@ class ServiceViewController {
           "Status and conditions, the resolved model/template/cache, the lifecycle steps from its workflow's status "
               + "query, the download progress of its cache's artifacts and the endpoint URL. Needs get on the service; "
               + "artifacts the caller may not get are left out (listed in omitted).")
+  @ApiResponse(responseCode = "200", description = "The live view")
   ServiceView view(@PathVariable String namespace, @PathVariable String name) {
     access.require("get", "aimservices", namespace, name);
     return views.view(namespace, name);

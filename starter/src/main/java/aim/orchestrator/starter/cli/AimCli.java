@@ -23,6 +23,11 @@ public final class AimCli {
   public static int run(String[] args) {
     var out = new PrintWriter(new java.io.OutputStreamWriter(System.out, StandardCharsets.UTF_8), true);
     var err = new PrintWriter(new java.io.OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    return run(args, out, err);
+  }
+
+  /** Runs the CLI subcommand writing to {@code out} and {@code err} (the CLI reference renders every --help so). */
+  public static int run(String[] args, PrintWriter out, PrintWriter err) {
     String[] rest = Arrays.copyOfRange(args, 1, args.length);
     if (args[0].equals("convert")) {
       return ConvertCommand.execute(rest, out, err, new ConvertCommand.Context(Path.of("").toAbsolutePath(), System.in));

@@ -4,20 +4,24 @@ import aim.orchestrator.starter.watch.WatchBridge;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import aim.orchestrator.temporal.TemporalConfiguration;
+import aim.orchestrator.temporal.TemporalConnection;
 import io.temporal.client.WorkflowClient;
-import io.temporal.client.WorkflowClientOptions;
 import io.temporal.client.schedules.ScheduleClient;
-import io.temporal.client.schedules.ScheduleClientOptions;
 import io.temporal.serviceclient.WorkflowServiceStubs;
-import io.temporal.serviceclient.WorkflowServiceStubsOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 
-/** Beans of the starter: the Kubernetes client, the Temporal clients, cache-warming schedules and the watch bridge. */
+/**
+ * Beans of the starter: the Kubernetes client, the Temporal clients ({@code aim.temporal.*}, {@link
+ * TemporalConfiguration}), cache-warming schedules and the watch bridge.
+ */
 @Configuration(proxyBeanMethods = false)
+@Import(TemporalConfiguration.class)
 public class StarterConfiguration {
   @Bean(destroyMethod = "close")
   KubernetesClient kubernetesClient(StarterProperties props) throws java.io.IOException {
@@ -28,23 +32,10 @@ public class StarterConfiguration {
     return new KubernetesClientBuilder().withConfig(config).build();
   }
 
-  @Bean(destroyMethod = "shutdown")
-  WorkflowServiceStubs workflowServiceStubs(StarterProperties props) {
-    return WorkflowServiceStubs.newServiceStubs(
-        WorkflowServiceStubsOptions.newBuilder().setTarget(props.temporalTarget()).build());
-  }
-
-  @Bean
-  WorkflowClient workflowClient(WorkflowServiceStubs stubs, StarterProperties props) {
-    return WorkflowClient.newInstance(
-        stubs, WorkflowClientOptions.newBuilder().setNamespace(props.temporalNamespace()).build());
-  }
-
   /** Temporal Schedules (cache warming); the Java test server of the dev mode does not implement them. */
   @Bean
-  ScheduleClient scheduleClient(WorkflowServiceStubs stubs, StarterProperties props) {
-    return ScheduleClient.newInstance(
-        stubs, ScheduleClientOptions.newBuilder().setNamespace(props.temporalNamespace()).build());
+  ScheduleClient scheduleClient(WorkflowServiceStubs stubs, TemporalConnection temporal) {
+    return ScheduleClient.newInstance(stubs, temporal.scheduleClientOptions());
   }
 
   /** Cache-warming schedules (Temporal Schedules; cron workflows where the server lacks them). */

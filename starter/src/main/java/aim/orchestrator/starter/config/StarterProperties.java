@@ -7,16 +7,14 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
 /**
  * Starter settings under {@code aim.starter}.
  *
- * @param temporalTarget Temporal frontend, host:port
- * @param temporalNamespace Temporal namespace
+ * <p>The Temporal connection is {@code aim.temporal.*} ({@link aim.orchestrator.temporal.TemporalProperties}).
+ *
  * @param kubeconfig path of a kubeconfig; empty means the usual discovery
  * @param watch run the Kubernetes watch bridge
  * @param resync how often the bridge re-delivers every object
  */
 @ConfigurationProperties("aim.starter")
 public record StarterProperties(
-    @DefaultValue("127.0.0.1:7233") String temporalTarget,
-    @DefaultValue("default") String temporalNamespace,
     @DefaultValue("") String kubeconfig,
     @DefaultValue("true") boolean watch,
     @DefaultValue("5m") Duration resync) {}

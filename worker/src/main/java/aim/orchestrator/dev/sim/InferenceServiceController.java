@@ -119,7 +119,7 @@ final class InferenceServiceController extends SimulatedController<GenericKubern
       return;
     }
     Map<String, Object> predictor = asMap(isvc.get("spec", "predictor"));
-    int replicas = replicasOf(predictor);
+    int replicas = blocker.map(PredictorBlocker::hasPods).orElse(true) ? replicasOf(predictor) : 0;
     String revision =
         SimSupport.shortHash(client.getKubernetesSerialization().asJson(predictor), 10);
     List<Pod> pods = rollOut(isvc, predictor, replicas, revision, blocker);

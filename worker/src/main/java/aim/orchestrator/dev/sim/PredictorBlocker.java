@@ -35,7 +35,9 @@ final class PredictorBlocker {
     FAILED_SCHEDULING,
     IMAGE_PULL_BACK_OFF,
     CRASH_LOOP_BACK_OFF,
-    OOM_KILLED
+    OOM_KILLED,
+    /** KServe refuses the InferenceService altogether: no Pods at all, only its Warning Event. */
+    SERVERLESS_MODE_REJECTED
   }
 
   /** What a Pod looks like when nothing blocks it: see {@link #stateOf}. */
@@ -135,6 +137,25 @@ final class PredictorBlocker {
         null);
   }
 
+  /**
+   * KServe's controller refuses the InferenceService because it would need Serverless mode (Knative), which the
+   * cluster does not run: it creates nothing and records {@code ServerlessModeRejected}. A deployment that cannot
+   * succeed as it is, whatever the orchestrator retries.
+   */
+  static PredictorBlocker serverlessModeRejected() {
+    return new PredictorBlocker(
+        Kind.SERVERLESS_MODE_REJECTED,
+        "ServerlessModeRejected",
+        "Serverless deployment mode is not available in this cluster (Knative is not installed); use RawDeployment",
+        null,
+        null);
+  }
+
+  /** Whether the predictor gets Pods at all; a rejected InferenceService gets none. */
+  boolean hasPods() {
+    return kind != Kind.SERVERLESS_MODE_REJECTED;
+  }
+
   private static String nodesUnavailable(int nodes, String why) {
     return nodes == 0
         ? "no nodes available to schedule pods"
@@ -158,6 +179,7 @@ final class PredictorBlocker {
       case IMAGE_PULL_BACK_OFF -> "ImagePullBackOff";
       case CRASH_LOOP_BACK_OFF -> "CrashLoopBackOff/Error";
       case OOM_KILLED -> "CrashLoopBackOff/OOMKilled";
+      case SERVERLESS_MODE_REJECTED -> "";
     };
   }
 
@@ -307,6 +329,7 @@ final class PredictorBlocker {
                   KUBELET,
                   fieldPath),
               new EventSpec("Warning", "Failed", "Error: ImagePullBackOff", KUBELET, fieldPath));
+      case SERVERLESS_MODE_REJECTED -> List.of();
       case CRASH_LOOP_BACK_OFF, OOM_KILLED ->
           List.of(
               new EventSpec(

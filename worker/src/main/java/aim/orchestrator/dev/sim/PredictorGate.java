@@ -31,8 +31,8 @@ import java.util.function.Predicate;
  * <ol>
  *   <li>an injected failure: annotation {@value #INJECT_ANNOTATION} on the InferenceService, else
  *       on its controller owner (the AIMService, read through the API), with one of {@code
- *       FailedScheduling}, {@code ImagePullBackOff}, {@code CrashLoopBackOff}, {@code OOMKilled}
- *       (case-insensitive; other values are ignored with a warning). Injected failures also hit a
+ *       FailedScheduling}, {@code ImagePullBackOff}, {@code CrashLoopBackOff}, {@code OOMKilled},
+ *       {@code ServerlessModeRejected} (case-insensitive; other values are ignored with a warning). Injected failures also hit a
  *       predictor that is already serving;
  *   <li>every claim the predictor mounts ({@code spec.predictor.volumes[].persistentVolumeClaim})
  *       must exist and be {@code Bound};
@@ -53,7 +53,8 @@ final class PredictorGate {
     FAILED_SCHEDULING("FailedScheduling"),
     IMAGE_PULL_BACK_OFF("ImagePullBackOff"),
     CRASH_LOOP_BACK_OFF("CrashLoopBackOff"),
-    OOM_KILLED("OOMKilled");
+    OOM_KILLED("OOMKilled"),
+    SERVERLESS_MODE_REJECTED("ServerlessModeRejected");
 
     /** The annotation value, named after the Kubernetes reason it produces. */
     final String value;
@@ -114,6 +115,7 @@ final class PredictorGate {
             case IMAGE_PULL_BACK_OFF -> PredictorBlocker.imagePullBackOff(null);
             case CRASH_LOOP_BACK_OFF -> PredictorBlocker.crashLoopBackOff();
             case OOM_KILLED -> PredictorBlocker.oomKilled();
+            case SERVERLESS_MODE_REJECTED -> PredictorBlocker.serverlessModeRejected();
           });
     }
     if (serving) {

@@ -160,6 +160,23 @@ class PredictorGateTest {
   }
 
   @Test
+  void injectedServerlessModeRejectedLeavesNoPodsOnlyKServesWarning() {
+    isvcs(client)
+        .resource(
+            annotate(
+                isvc("inj-serverless", "chat", "aim:1"),
+                PredictorGate.INJECT_ANNOTATION,
+                "ServerlessModeRejected"))
+        .create();
+
+    awaitBlocked("inj-serverless", "chat", "ServerlessModeRejected");
+    assertThat(predictorPods(client, "inj-serverless", "chat")).isEmpty();
+    assertThat(eventsOf(client, get("inj-serverless", "chat")))
+        .singleElement()
+        .satisfies(e -> assertThat(e.getSource().getComponent()).isEqualTo("kserve-controller-manager"));
+  }
+
+  @Test
   void injectedFailedScheduling() {
     isvcs(client)
         .resource(

@@ -1,20 +1,46 @@
 package aim.orchestrator.workflow.service;
 
+import aim.orchestrator.activity.InferenceServiceState;
 import aim.orchestrator.activity.Observation;
 import aim.orchestrator.activity.ServiceActivities;
 import aim.orchestrator.activity.StageResult;
+import aim.orchestrator.model.AIMStatus;
 import aim.orchestrator.model.Aim;
+import aim.orchestrator.status.ConditionSpec;
+import aim.orchestrator.status.Evaluation;
+import aim.orchestrator.status.StatusEngine;
 import aim.orchestrator.workflow.ActivityStubs;
 import aim.orchestrator.workflow.ReconcilingWorkflow;
+import io.temporal.failure.ActivityFailure;
 import io.temporal.workflow.Workflow;
+import java.time.Duration;
 
 /** See {@link ServiceWorkflow}. Stages are activities; this class only decides their order. */
 public class ServiceWorkflowImpl extends ReconcilingWorkflow implements ServiceWorkflow {
+  /** Change ID: teardown also deletes derived templates (docs/workflows.md, change-ID log). */
+  static final String DELETE_DERIVED_TEMPLATES = "delete-derived-templates";
+
+  /**
+   * Change ID: a deployment that fails terminally is compensated (docs/deletion.md, docs/workflows.md change-ID
+   * log). Version {@code DEFAULT} leaves a Failed service's objects in place.
+   */
+  static final String COMPENSATE_TERMINAL_FAILURE = "compensate-terminal-failure";
+
+  /** How long a generation must stay {@code Failed} before its deployment counts as failed terminally. */
+  static final Duration TERMINAL_AFTER = Duration.ofSeconds(30);
+
   private final ServiceActivities service = ActivityStubs.service();
   private StageResult model;
   private StageResult template;
   private StageResult cache;
   private StageResult isvc;
+
+  /** The generation whose passes end Failed, and since when (workflow time); -1 while not Failed. */
+  private long failingGeneration = -1;
+  private long failingSince;
+  /** The generation this run compensated, and the condition that records it until the status write succeeds. */
+  private long compensatedGeneration = -1;
+  private ConditionSpec unrecordedCompensation;
 
   @Override
   protected void reconcile(Observation observation) {
@@ -58,6 +84,98 @@ public class ServiceWorkflowImpl extends ReconcilingWorkflow implements ServiceW
     }
   }
 
-  /** Change ID: teardown also deletes derived templates (docs/workflows.md, change-ID log). */
-  static final String DELETE_DERIVED_TEMPLATES = "delete-derived-templates";
+  @Override
+  protected boolean halted(Observation observation) {
+    if (observation.compensated()) {
+      return true;
+    }
+    if (compensatedGeneration != observation.generation()) {
+      return false;
+    }
+    // Compensated in this run, but the Compensated condition did not reach the object yet: write it again.
+    if (unrecordedCompensation != null && record(unrecordedCompensation)) {
+      unrecordedCompensation = null;
+    }
+    return true;
+  }
+
+  /**
+   * Terminal failure (docs/deletion.md): the generation's passes have ended {@code Failed} for {@link
+   * #TERMINAL_AFTER}, and the service's InferenceService exists but is not Ready. Then the deployment is compensated
+   * the way a deletion tears down, the service stays {@code Failed} with the cause and a {@code Compensated}
+   * condition, and the workflow leaves it alone until the spec changes.
+   */
+  @Override
+  protected void afterPass(Observation observation, Evaluation outcome) {
+    if (outcome == null || outcome.status() != AIMStatus.Failed) {
+      failingGeneration = -1;
+      return;
+    }
+    if (Workflow.getVersion(COMPENSATE_TERMINAL_FAILURE, Workflow.DEFAULT_VERSION, 1) < 1) {
+      return;
+    }
+    long now = Workflow.currentTimeMillis();
+    if (failingGeneration != observation.generation()) {
+      failingGeneration = observation.generation();
+      failingSince = now;
+      return;
+    }
+    if (now - failingSince < TERMINAL_AFTER.toMillis()) {
+      return;
+    }
+    // Asked again only after another grace period if this time there is nothing to roll back.
+    failingSince = now;
+    try {
+      InferenceServiceState runtime = service.inferenceServiceState(ref);
+      if (!runtime.exists() || runtime.ready()) {
+        // Nothing runs for this generation (the failure came first), or it serves: a Failed status is enough, and
+        // fixing the cause (a missing model, a gateway) lets the next pass go on without a spec change.
+        return;
+      }
+      ConditionSpec ready = readyCondition(outcome);
+      String cause = ready == null ? "the deployment failed" : ready.reason() + ": " + ready.message();
+      log.warn("{}: generation {} failed terminally ({}); compensating", ref, observation.generation(), cause);
+      // Detached: a cancellation of the workflow must not leave the compensation half done.
+      Workflow.newDetachedCancellationScope(this::compensate).run();
+      compensatedGeneration = observation.generation();
+      ConditionSpec compensated =
+          ConditionSpec.isTrue(
+              Aim.CONDITION_COMPENSATED,
+              Aim.REASON_TERMINAL_FAILURE,
+              "Generation " + observation.generation() + " failed terminally (" + cause + "); removed its HTTPRoute, "
+                  + "InferenceService, Dedicated and not-Ready template caches and derived templates. Change the spec "
+                  + "to deploy again.");
+      unrecordedCompensation = record(compensated) ? null : compensated;
+    } catch (ActivityFailure failure) {
+      // A step failed after its retries; every step is idempotent, so the next check simply runs them all again.
+      log.warn("{}: compensation step failed, trying again later: {}", ref, failure.getMessage());
+    }
+  }
+
+  /** The same steps as the teardown, in the same order. */
+  private void compensate() {
+    service.deleteHttpRoute(ref);
+    service.deleteInferenceService(ref);
+    service.deleteTemplateCaches(ref);
+    service.deleteDerivedTemplates(ref);
+  }
+
+  private boolean record(ConditionSpec compensated) {
+    try {
+      writeStatusWith(compensated);
+      return true;
+    } catch (ActivityFailure failure) {
+      log.warn("{}: could not record the compensation in status, trying again: {}", ref, failure.getMessage());
+      return false;
+    }
+  }
+
+  private static ConditionSpec readyCondition(Evaluation outcome) {
+    for (ConditionSpec c : outcome.conditions()) {
+      if (StatusEngine.READY.equals(c.type())) {
+        return c;
+      }
+    }
+    return null;
+  }
 }

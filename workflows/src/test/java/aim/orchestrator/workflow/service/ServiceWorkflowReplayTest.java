@@ -15,4 +15,17 @@ class ServiceWorkflowReplayTest {
     WorkflowReplayer.replayWorkflowExecutionFromResource(
         "histories/service-workflow/create-run-delete.json", ServiceWorkflowImpl.class);
   }
+
+  /** Since change {@code compensate-terminal-failure}: a rejected InferenceService compensated, then deleted. */
+  @Test
+  void compensateThenDeleteReplays() throws Exception {
+    // Replayed under the workflow ID it ran with: since change checked-start a run checks that its ID is the
+    // resource's canonical one, and the replayer's default ID is not.
+    String json;
+    try (var in = getClass().getClassLoader().getResourceAsStream("histories/service-workflow/compensate-then-delete.json")) {
+      json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    }
+    WorkflowReplayer.replayWorkflowExecution(
+        io.temporal.common.WorkflowExecutionHistory.fromJson(json, "AIMService/ml-team/qwen3-chat"), ServiceWorkflowImpl.class);
+  }
 }

@@ -4,6 +4,7 @@ import aim.orchestrator.starter.schedule.CacheWarmingSchedule;
 import aim.orchestrator.starter.schedule.CacheWarmingScheduleException;
 import aim.orchestrator.starter.schedule.CacheWarmingSchedules;
 import io.swagger.v3.oas.annotations.Operation;
+import io.swagger.v3.oas.annotations.responses.ApiResponse;
 import io.swagger.v3.oas.annotations.tags.Tag;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -45,6 +46,9 @@ class ScheduleController {
 
   @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
   @Operation(summary = "Create a cache-warming schedule", description = "Exactly one of cron or interval. 409 when the name is taken.")
+  @ApiResponse(responseCode = "201", description = "Created; Location is the schedule")
+  @ApiResponse(responseCode = "409", description = "A schedule of that name exists")
+  @ApiResponse(responseCode = "422", description = "The request is invalid (cron, interval, time zone, selector); errors name the fields")
   ResponseEntity<CacheWarmingSchedule> create(@PathVariable String namespace, @RequestBody CacheWarmingSchedule.Request request) {
     access.require("create", RESOURCE, namespace, null);
     CacheWarmingSchedule created = call(request.name(), () -> schedules.create(namespace, request));
@@ -53,6 +57,7 @@ class ScheduleController {
 
   @GetMapping
   @Operation(summary = "List the cache-warming schedules of a namespace")
+  @ApiResponse(responseCode = "200", description = "The schedules, under items")
   Map<String, List<CacheWarmingSchedule>> list(@PathVariable String namespace) {
     access.require("list", RESOURCE, namespace, null);
     return Map.of("items", call("cache-warming schedules of " + namespace, () -> schedules.list(namespace)));
@@ -60,6 +65,7 @@ class ScheduleController {
 
   @GetMapping("/{name}")
   @Operation(summary = "Get a cache-warming schedule", description = "With its next and recent runs.")
+  @ApiResponse(responseCode = "200", description = "The schedule")
   CacheWarmingSchedule get(@PathVariable String namespace, @PathVariable String name) {
     access.require("get", RESOURCE, namespace, name);
     return call(name, () -> schedules.get(namespace, name));
@@ -67,6 +73,7 @@ class ScheduleController {
 
   @PostMapping("/{name}/pause")
   @Operation(summary = "Pause a schedule")
+  @ApiResponse(responseCode = "200", description = "The paused schedule")
   CacheWarmingSchedule pause(@PathVariable String namespace, @PathVariable String name, @RequestParam(required = false) String note) {
     access.require("patch", RESOURCE, namespace, name);
     return call(name, () -> schedules.pause(namespace, name, note));
@@ -74,6 +81,7 @@ class ScheduleController {
 
   @PostMapping("/{name}/resume")
   @Operation(summary = "Resume a paused schedule")
+  @ApiResponse(responseCode = "200", description = "The resumed schedule")
   CacheWarmingSchedule resume(@PathVariable String namespace, @PathVariable String name, @RequestParam(required = false) String note) {
     access.require("patch", RESOURCE, namespace, name);
     return call(name, () -> schedules.resume(namespace, name, note));
@@ -83,6 +91,7 @@ class ScheduleController {
   @Operation(
       summary = "Run a schedule now",
       description = "202; the Location is the schedule, whose recentRuns show the run. A run still going makes this one skipped.")
+  @ApiResponse(responseCode = "202", description = "A run was started; Location is the schedule")
   ResponseEntity<Accepted> trigger(@PathVariable String namespace, @PathVariable String name) {
     access.require("patch", RESOURCE, namespace, name);
     CacheWarmingSchedule.Trigger trigger = call(name, () -> schedules.trigger(namespace, name));
@@ -101,6 +110,7 @@ class ScheduleController {
 
   @DeleteMapping("/{name}")
   @Operation(summary = "Delete a schedule", description = "Runs already started go on.")
+  @ApiResponse(responseCode = "204", description = "Deleted")
   ResponseEntity<Void> delete(@PathVariable String namespace, @PathVariable String name) {
     access.require("delete", RESOURCE, namespace, name);
     call(

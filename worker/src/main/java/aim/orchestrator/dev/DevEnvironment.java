@@ -87,8 +87,8 @@ public final class DevEnvironment implements AutoCloseable {
     KubernetesClient client = api.newClient();
     aim.orchestrator.recipes.SimulatedImages images = simulatedImages();
     aim.orchestrator.dev.sim.DevModelHub hub = aim.orchestrator.dev.sim.DevModelHub.start(0);
-    // Your own repositories: <volumes>/../hub/<org>/<name>/ (.aim/dev/hub/ in ./aim dev), served as they are.
-    Path ownRepositories = volumes.resolveSibling("hub");
+    // Your own repositories: <volumes>/.hub/<org>/<name>/ (.aim/dev/volumes/.hub/ in ./aim dev), served as they are.
+    Path ownRepositories = volumes.resolve(".hub");
     try {
       java.nio.file.Files.createDirectories(ownRepositories);
     } catch (IOException e) {
@@ -229,6 +229,14 @@ public final class DevEnvironment implements AutoCloseable {
   }
 
   /** Where download Jobs put each PVC's files: {@code <volumes>/<namespace>/<claim>}. */
+  /**
+   * The folder of your own dev model hub repositories: files under {@code <this>/<org>/<name>/} are served as the
+   * repository {@code <org>/<name>} (and, listed, as {@code s3://models/<org>/<name>/}).
+   */
+  public Path hubFolder() {
+    return volumes.resolve(".hub");
+  }
+
   public Path volumes() {
     return volumes;
   }

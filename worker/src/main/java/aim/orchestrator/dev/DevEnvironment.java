@@ -85,11 +85,19 @@ public final class DevEnvironment implements AutoCloseable {
     DevKubernetesApi api = DevKubernetesApi.start(kubernetesPort);
     log.info("[dev] Kubernetes API (dev/test only) on {}", api.url());
     KubernetesClient client = api.newClient();
-    aim.orchestrator.dev.sim.DevModelHub hub = aim.orchestrator.dev.sim.DevModelHub.start(0);
-    var objectStore =
-        aim.orchestrator.dev.sim.DevObjectStore.start(s3Port, volumes.resolve(".s3"), catalogRepositories(hub), hub);
-    var downloads = new aim.orchestrator.dev.sim.ModelDownloadRunner(client, hub, objectStore, volumes);
     aim.orchestrator.recipes.SimulatedImages images = simulatedImages();
+    aim.orchestrator.dev.sim.DevModelHub hub = aim.orchestrator.dev.sim.DevModelHub.start(0);
+    // Your own repositories: <volumes>/.hub/<org>/<name>/ (.aim/dev/volumes/.hub/ in ./aim dev), served as they are.
+    Path ownRepositories = volumes.resolve(".hub");
+    try {
+      java.nio.file.Files.createDirectories(ownRepositories);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    hub.addFolder(ownRepositories);
+    var objectStore =
+        aim.orchestrator.dev.sim.DevObjectStore.start(s3Port, volumes.resolve(".s3"), catalogRepositories(hub, images), hub);
+    var downloads = new aim.orchestrator.dev.sim.ModelDownloadRunner(client, hub, objectStore, volumes);
     aim.orchestrator.dev.sim.DevRegistry registry = aim.orchestrator.dev.sim.DevRegistry.start(0);
     for (var image : images.images()) {
       publish(registry, image);
@@ -113,13 +121,16 @@ public final class DevEnvironment implements AutoCloseable {
     return env;
   }
 
-  /** The synthetic files of every catalog model (and its pre-quantized variants), by Hugging Face id. */
-  static java.util.Map<String, java.util.Map<String, byte[]>> catalogRepositories(aim.orchestrator.dev.sim.DevModelHub hub) {
+  /**
+   * Adds the synthetic files of every model the simulated images serve (the catalog's models and their
+   * pre-quantized variants, and the models of extra descriptors) to the hub; returns them by Hugging Face id.
+   */
+  static java.util.Map<String, java.util.Map<String, byte[]>> catalogRepositories(
+      aim.orchestrator.dev.sim.DevModelHub hub, aim.orchestrator.recipes.SimulatedImages images) {
     java.util.Map<String, java.util.Map<String, byte[]>> repos = new java.util.TreeMap<>();
-    for (var model : aim.orchestrator.recipes.Catalog.builtIn().models()) {
-      repos.put(model.huggingfaceId(), hub.files(model.huggingfaceId()));
-      for (var variant : model.variants()) {
-        repos.put(variant.huggingfaceId(), hub.files(variant.huggingfaceId()));
+    for (var image : images.images()) {
+      for (String repo : image.modelSizesGb().keySet()) {
+        repos.put(repo, hub.add(repo));
       }
     }
     return repos;
@@ -219,6 +230,14 @@ public final class DevEnvironment implements AutoCloseable {
   }
 
   /** Where download Jobs put each PVC's files: {@code <volumes>/<namespace>/<claim>}. */
+  /**
+   * The folder of your own dev model hub repositories: files under {@code <this>/<org>/<name>/} are served as the
+   * repository {@code <org>/<name>} (and, listed, as {@code s3://models/<org>/<name>/}).
+   */
+  public Path hubFolder() {
+    return volumes.resolve(".hub");
+  }
+
   public Path volumes() {
     return volumes;
   }

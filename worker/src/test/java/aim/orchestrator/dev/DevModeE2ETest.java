@@ -406,6 +406,13 @@ class DevModeE2ETest extends DevModeHarness {
           template:
             allowUnoptimized: true
         """;
+    // The weights are the user's own: a repository folder of the dev model hub.
+    Path repo = env.hubFolder().resolve("acme/fine-tuned-llama");
+    Files.createDirectories(repo);
+    Files.writeString(repo.resolve("config.json"), "{\"model_type\": \"llama\", \"note\": \"fine-tuned by acme\"}\n");
+    byte[] weights = new byte[200_000];
+    new java.util.Random(7).nextBytes(weights);
+    Files.write(repo.resolve("model.safetensors"), weights);
     Files.writeString(dir.resolve("a.yaml"), service.formatted("custom-a"));
     Files.writeString(dir.resolve("b.yaml"), service.formatted("custom-b"));
     Samples.apply(client, dir);
@@ -422,6 +429,13 @@ class DevModeE2ETest extends DevModeHarness {
         client.genericKubernetesResources(Kube.INFERENCE_SERVICES).inNamespace(ns)
             .withName(aim.orchestrator.naming.DerivedNames.inferenceService("custom-a", ns)).get();
     assertThat(client.getKubernetesSerialization().asJson(isvc)).contains("\"AIM_MODEL_ID\"").contains("acme/fine-tuned-llama");
+    // What the download Job wrote into the shared cache's volume is the repository folder's file, byte for byte.
+    try (var files = Files.walk(env.volumes().resolve(ns))) {
+      Path downloaded =
+          files.filter(f -> f.getFileName().toString().equals("model.safetensors")).findFirst().orElseThrow();
+      assertThat(Files.readAllBytes(downloaded)).isEqualTo(weights);
+    }
   }
+
 
 }

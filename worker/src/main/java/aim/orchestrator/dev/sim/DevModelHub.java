@@ -23,9 +23,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * A dev/test-only model hub on 127.0.0.1 that speaks the Hugging Face download API for <em>every</em> repository,
- * with small synthetic files (a {@code config.json}, a tokenizer, a few hundred KiB of "weights"), so download Jobs
- * in the dev mode run the project's real downloader without internet access. Nothing here is a real model.
+ * A dev/test-only model hub on 127.0.0.1 that speaks the Hugging Face download API, so download Jobs in the dev mode
+ * run the project's real downloader without internet access. It holds the repositories it was told about: synthetic
+ * ones ({@link #add}: a {@code config.json}, a tokenizer, a few hundred KiB of "weights"; the dev mode adds every
+ * model of the simulated images) and folders of real files ({@link #addFolder}). Any other repository is answered
+ * as the Hub answers a repository that does not exist (401, {@code X-Error-Code: RepositoryNotFound}), so a download
+ * of it fails with {@code SourceNotFound}. Nothing here is a real model unless you put one in a folder.
  */
 public final class DevModelHub implements AutoCloseable {
   private static final SimLog LOG = new SimLog(DevModelHub.class);
@@ -37,6 +40,7 @@ public final class DevModelHub implements AutoCloseable {
 
   private final HttpServer server;
   private final Map<String, Map<String, byte[]>> repos = new ConcurrentHashMap<>();
+  private final java.util.List<java.nio.file.Path> folders = new java.util.concurrent.CopyOnWriteArrayList<>();
   private volatile long bytesPerSecond;
 
   private DevModelHub(HttpServer server) {
@@ -74,9 +78,52 @@ public final class DevModelHub implements AutoCloseable {
     this.bytesPerSecond = Math.max(0, bytesPerSecond);
   }
 
-  /** The synthetic files of a repository, path → content (the same on every call). */
-  public Map<String, byte[]> files(String repo) {
+  /** Adds a repository of synthetic files (the same on every call); returns them, path → content. */
+  public Map<String, byte[]> add(String repo) {
+    if (!repo.matches("[^/]+/[^/]+")) {
+      throw new IllegalArgumentException("a repository id is <org>/<name>, not " + repo);
+    }
     return repos.computeIfAbsent(repo, DevModelHub::synthesize);
+  }
+
+  /**
+   * Serves the folders under {@code root} as repositories: {@code root/<org>/<name>/...} is the repository
+   * {@code <org>/<name>} with those files (read when asked for, so files added later are served too).
+   */
+  public void addFolder(java.nio.file.Path root) {
+    folders.add(root);
+  }
+
+  /** The files of a repository, path → content; empty when the hub does not hold it. */
+  public Map<String, byte[]> files(String repo) {
+    Map<String, byte[]> synthetic = repos.get(repo);
+    if (synthetic != null) {
+      return synthetic;
+    }
+    for (java.nio.file.Path root : folders) {
+      java.nio.file.Path dir = root.resolve(repo).normalize();
+      if (dir.startsWith(root) && repo.matches("[^/]+/[^/]+") && java.nio.file.Files.isDirectory(dir)) {
+        return readFolder(dir);
+      }
+    }
+    return Map.of();
+  }
+
+  /** Whether the hub holds {@code repo}. */
+  public boolean holds(String repo) {
+    return !files(repo).isEmpty();
+  }
+
+  private static Map<String, byte[]> readFolder(java.nio.file.Path dir) {
+    Map<String, byte[]> files = new java.util.TreeMap<>();
+    try (var walk = java.nio.file.Files.walk(dir)) {
+      for (java.nio.file.Path file : walk.filter(java.nio.file.Files::isRegularFile).toList()) {
+        files.put(dir.relativize(file).toString().replace('\\', '/'), java.nio.file.Files.readAllBytes(file));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return files;
   }
 
   private static Map<String, byte[]> synthesize(String repo) {
@@ -104,6 +151,10 @@ public final class DevModelHub implements AutoCloseable {
       }
       Matcher resolve = RESOLVE.matcher(path);
       if (resolve.matches()) {
+        if (!holds(resolve.group(1))) {
+          repositoryNotFound(exchange);
+          return;
+        }
         byte[] content = files(resolve.group(1)).get(resolve.group(3));
         if (content == null) {
           exchange.getResponseHeaders().add("X-Error-Code", "EntryNotFound");
@@ -118,6 +169,10 @@ public final class DevModelHub implements AutoCloseable {
   }
 
   private void modelInfo(HttpExchange exchange, String repo) throws IOException {
+    if (!holds(repo)) {
+      repositoryNotFound(exchange);
+      return;
+    }
     ObjectNode body = JSON.createObjectNode();
     body.put("id", repo);
     body.put("sha", commit(repo));
@@ -173,6 +228,13 @@ public final class DevModelHub implements AutoCloseable {
         }
       }
     }
+  }
+
+  /** What the Hub answers an anonymous caller for a repository that does not exist (or is private). */
+  private static void repositoryNotFound(HttpExchange exchange) throws IOException {
+    exchange.getResponseHeaders().add("X-Error-Code", "RepositoryNotFound");
+    exchange.getResponseHeaders().add("Content-Type", "application/json");
+    send(exchange, 401, "{\"error\":\"Repository not found\"}".getBytes(StandardCharsets.UTF_8));
   }
 
   private static void send(HttpExchange exchange, int code, byte[] body) throws IOException {

@@ -27,8 +27,10 @@ import software.amazon.awssdk.services.s3.model.PutObjectRequest;
  * A dev/test-only S3-compatible endpoint on 127.0.0.1 (S3Proxy in-process, objects as plain files under a folder),
  * so {@code s3://} model sources download for real in the dev mode. Bucket {@value #BUCKET} holds the same small
  * synthetic files as the {@link DevModelHub} for every catalog model, under the Hugging Face repository id
- * ({@code s3://models/Qwen/Qwen3-32B/config.json}); like the hub, it answers a listing of any other prefix of that
- * bucket by putting synthetic files there first, so every {@code s3://models/<org>/<model>} source works. Add your
+ * ({@code s3://models/Qwen/Qwen3-32B/config.json}); a listing of a prefix {@code <org>/<model>} of that bucket that
+ * the hub holds and the bucket does not yet puts the hub's files there first, so every repository of the hub is an
+ * {@code s3://models/<org>/<model>} source too. Any other prefix is empty, so its download fails with
+ * {@code SourceNotFound}. Add your
  * own objects with any S3 client against {@link #url()} (credentials {@value #ACCESS_KEY} / {@value #SECRET_KEY}).
  */
 public final class DevObjectStore implements AutoCloseable {
@@ -125,7 +127,7 @@ public final class DevObjectStore implements AutoCloseable {
     }
   }
 
-  /** Fills an empty prefix of {@value #BUCKET} with the hub's synthetic files when it is listed. */
+  /** Fills an empty prefix of {@value #BUCKET} with the hub's files of that repository when it is listed. */
   private static final class SyntheticPrefixes extends ForwardingBlobStore {
     private final DevModelHub hub;
 
@@ -138,7 +140,7 @@ public final class DevObjectStore implements AutoCloseable {
     public ListObjectsV2Response list(ListObjectsV2Request request) {
       ListObjectsV2Response listed = super.list(request);
       String repo = request.prefix() == null ? "" : request.prefix().replaceAll("/+$", "");
-      if (!BUCKET.equals(request.bucket()) || !listed.contents().isEmpty() || !repo.matches("[^/]+/[^/]+")) {
+      if (!BUCKET.equals(request.bucket()) || !listed.contents().isEmpty() || !repo.matches("[^/]+/[^/]+") || !hub.holds(repo)) {
         return listed;
       }
       hub.files(repo).forEach(

@@ -52,6 +52,13 @@ class CachingE2ETest {
             new SimulatorOptions(1, "MI300X", Duration.ofMillis(50))
                 .withGatewayPort(SimulatorOptions.GATEWAY_DISABLED)
                 .withStorageCapacity(new Quantity("20Gi")));
+    // The dev model hub holds the simulated images' models; these tests' own repositories are added here.
+    for (String repo :
+        java.util.List.of(
+            "Qwen/Qwen3-0.6B", "Qwen/Qwen3-1.7B", "Qwen/Qwen3-4B", "acme/slow-model", "acme/cached", "acme/broken",
+            "acme/warm", "acme/other", "acme/lost", "acme/drift")) {
+      env.hub().add(repo);
+    }
     stubs = WorkflowServiceStubs.newServiceStubs(WorkflowServiceStubsOptions.newBuilder().setTarget(env.temporalTarget()).build());
     temporal = WorkflowClient.newInstance(stubs);
     client = env.kubernetes().newClient();
@@ -221,6 +228,32 @@ class CachingE2ETest {
     assertThat(artifact(ns, "storagefull").getStatus().status.name()).isEqualTo("Failed");
     // One Pod, one Job each: nothing retries a failure a retry cannot fix.
     assertThat(client.pods().inNamespace(ns).list().getItems()).hasSize(3);
+  }
+
+  @Test
+  void aRepositoryTheDevSourcesDoNotHoldFailsWithSourceNotFound() {
+    String ns = "e2e-missing-source";
+    apply(
+        ns,
+        """
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMArtifact
+        metadata: {name: missing-hf, namespace: NS}
+        spec: {sourceUri: "hf://nobody/no-such-model", size: 1Gi}
+        ---
+        apiVersion: aim.eai.amd.com/v1alpha1
+        kind: AIMArtifact
+        metadata: {name: missing-s3, namespace: NS}
+        spec: {sourceUri: "s3://models/nobody/no-such-model", size: 1Gi}
+        """);
+    // No injection: the real downloader meets the hub's RepositoryNotFound and an empty S3 prefix.
+    for (String name : java.util.List.of("missing-hf", "missing-s3")) {
+      awaitArtifactReady(ns, name, "InvalidSpec");
+      assertThat(Conditions.find(artifact(ns, name).getStatus().conditions, "DownloadJobPodsReady").getReason())
+          .as(name)
+          .isEqualTo("SourceNotFound");
+      assertThat(artifact(ns, name).getStatus().status.name()).isEqualTo("Failed");
+    }
   }
 
   @Test

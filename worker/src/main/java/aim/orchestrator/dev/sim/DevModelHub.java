@@ -27,7 +27,7 @@ import java.util.regex.Pattern;
  * run the project's real downloader without internet access. It holds the repositories it was told about: synthetic
  * ones ({@link #add}: a {@code config.json}, a tokenizer, a few hundred KiB of "weights"; the dev mode adds every
  * model of the simulated images) and folders of real files ({@link #addFolder}). Any other repository is answered
- * as the Hub answers a repository that does not exist (401, {@code X-Error-Code: RepositoryNotFound}), so a download
+ * as the Hub answers a repository that does not exist (401, {@code X-Error-Code: RepoNotFound}), so a download
  * of it fails with {@code SourceNotFound}. Nothing here is a real model unless you put one in a folder.
  */
 public final class DevModelHub implements AutoCloseable {
@@ -232,7 +232,8 @@ public final class DevModelHub implements AutoCloseable {
 
   /** What the Hub answers an anonymous caller for a repository that does not exist (or is private). */
   private static void repositoryNotFound(HttpExchange exchange) throws IOException {
-    exchange.getResponseHeaders().add("X-Error-Code", "RepositoryNotFound");
+    exchange.getResponseHeaders().add("X-Error-Code", "RepoNotFound");
+    exchange.getResponseHeaders().add("X-Error-Message", "Repository not found");
     exchange.getResponseHeaders().add("Content-Type", "application/json");
     send(exchange, 401, "{\"error\":\"Repository not found\"}".getBytes(StandardCharsets.UTF_8));
   }

@@ -99,8 +99,8 @@ public final class DevMode {
     // Size checks reach the dev model hub and the dev S3 endpoint, as the download Jobs do.
     env.sourceOverrides().forEach((k, v) -> workerArgs.add("--aim.worker.source-overrides[" + k + "]=" + v));
     ConfigurableApplicationContext worker =
-        new SpringApplicationBuilder(WorkerApplication.class)
-            // Command-line arguments, so they win over application.yaml.
+        WorkerApplication.builder()
+            // Command-line arguments, so they win over aim-worker.yaml.
             .run(workerArgs.toArray(String[]::new));
     closeables.add(0, worker);
 

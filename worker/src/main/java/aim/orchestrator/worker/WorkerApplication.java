@@ -1,6 +1,6 @@
 package aim.orchestrator.worker;
 
-import org.springframework.boot.SpringApplication;
+import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 
@@ -13,6 +13,15 @@ public class WorkerApplication {
       aim.orchestrator.dev.DevMode.main(java.util.Arrays.copyOfRange(args, 1, args.length));
       return;
     }
-    SpringApplication.run(WorkerApplication.class, args);
+    builder().run(args);
+  }
+
+  /**
+   * The worker application, reading its settings from {@code aim-worker.yaml} rather than {@code application.yaml}:
+   * the starter is on the worker's classpath (and in the same image), and its {@code application.yaml} must stay the
+   * starter's alone, in both directions.
+   */
+  public static SpringApplicationBuilder builder() {
+    return new SpringApplicationBuilder(WorkerApplication.class).properties("spring.config.name=aim-worker");
   }
 }

@@ -107,15 +107,16 @@ class TemporalOverlaysTest {
     return binder(app, env).bind("aim.temporal", TemporalProperties.class).get();
   }
 
-  /** The application's own application.yaml over the given environment variables, as Spring Boot resolves them. */
+  /** The application's own configuration file (the worker's aim-worker.yaml, the starter's application.yaml) over the given environment variables, as Spring Boot resolves them. */
   private static Binder binder(String app, Map<String, String> env) throws IOException {
     StandardEnvironment environment = new StandardEnvironment();
     environment.getPropertySources().replace(
         StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME,
         new SystemEnvironmentPropertySource(StandardEnvironment.SYSTEM_ENVIRONMENT_PROPERTY_SOURCE_NAME, new HashMap<>(env)));
+    String file = app.equals("worker") ? "aim-worker.yaml" : "application.yaml";
     var yaml =
         new YamlPropertySourceLoader()
-            .load("application.yaml", new FileSystemResource(Path.of("..", app, "src", "main", "resources", "application.yaml")));
+            .load(file, new FileSystemResource(Path.of("..", app, "src", "main", "resources", file)));
     yaml.forEach(environment.getPropertySources()::addLast);
     return Binder.get(environment);
   }

@@ -70,7 +70,7 @@ class PayloadCodecE2ETest {
                   "--aim.starter.kubeconfig=" + kubeconfig,
                   "--aim.starter.api.auth-cache-ttl=0s"));
       starterArgs.addAll(codec);
-      try (ConfigurableApplicationContext worker = new SpringApplicationBuilder(WorkerApplication.class).run(workerArgs.toArray(String[]::new));
+      try (ConfigurableApplicationContext worker = WorkerApplication.builder().run(workerArgs.toArray(String[]::new));
           ConfigurableApplicationContext starter = new SpringApplicationBuilder(StarterApplication.class).run(starterArgs.toArray(String[]::new))) {
         String base = "http://127.0.0.1:" + ((WebServerApplicationContext) starter).getWebServer().getPort();
         String token = env.kubernetes().devToken();

@@ -24,7 +24,7 @@ class WorkerApplicationTest {
     try (DevEnvironment env = DevEnvironment.start(0, 0, SimulatorOptions.defaults())) {
       Path kubeconfig = env.writeKubeconfig(dir.resolve("kubeconfig"));
       try (var ctx =
-          new SpringApplicationBuilder(WorkerApplication.class)
+          WorkerApplication.builder()
               .run(
                   "--server.port=0",
                   "--aim.temporal.target=" + env.temporalTarget(),
@@ -47,6 +47,16 @@ class WorkerApplicationTest {
                   assertThat(r.statusCode()).isEqualTo(200);
                   assertThat(r.body()).contains("\"status\":\"UP\"");
                 });
+        // The starter is on the worker's classpath; its status page and OpenAPI document are not the worker's to serve,
+        // and the worker's name comes from its own aim-worker.yaml, not the starter's application.yaml.
+        for (String starterPath : java.util.List.of("/index.html", "/v3/api-docs")) {
+          HttpResponse<String> r =
+              http.send(
+                  HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port + starterPath)).build(),
+                  HttpResponse.BodyHandlers.ofString());
+          assertThat(r.statusCode()).as(starterPath).isEqualTo(404);
+        }
+        assertThat(ctx.getEnvironment().getProperty("spring.application.name")).isEqualTo("aim-worker");
         WorkerProperties props = ctx.getBean(WorkerProperties.class);
         assertThat(props.workflowTasks()).isEqualTo(7);
         assertThat(props.kubernetesActivities()).isEqualTo(3);

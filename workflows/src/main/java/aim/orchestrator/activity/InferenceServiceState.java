@@ -7,6 +7,12 @@ package aim.orchestrator.activity;
  * @param name the InferenceService's name, or null when the service's name cannot make one
  * @param exists an InferenceService of that name exists and is owned by the service
  * @param ready it reports {@code Ready=True}
+ * @param rejected KServe refused it ({@code ServerlessModeRejected}): it will never serve as it is. Absent (false) in
+ *     results recorded before change {@code compensate-rejected-only}
  */
 @com.fasterxml.jackson.annotation.JsonIgnoreProperties(ignoreUnknown = true)
-public record InferenceServiceState(String name, boolean exists, boolean ready) {}
+public record InferenceServiceState(String name, boolean exists, boolean ready, boolean rejected) {
+  public InferenceServiceState(String name, boolean exists, boolean ready) {
+    this(name, exists, ready, false);
+  }
+}

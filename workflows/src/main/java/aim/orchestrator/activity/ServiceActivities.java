@@ -40,6 +40,12 @@ public interface ServiceActivities {
   /** Teardown: deletes the service's dedicated caches and its template caches that are not Ready. */
   void deleteTemplateCaches(ResourceRef service);
 
+  /**
+   * Compensation: deletes only the service's dedicated caches (owned by its UID). A Shared cache, Ready or not, may
+   * serve other services of its template and is left alone.
+   */
+  void deleteDedicatedTemplateCaches(ResourceRef service);
+
   /** Teardown: deletes the templates derived for the service's overrides (owned by it). */
   void deleteDerivedTemplates(ResourceRef service);
 

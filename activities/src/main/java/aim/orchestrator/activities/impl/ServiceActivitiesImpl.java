@@ -556,8 +556,10 @@ public class ServiceActivitiesImpl implements ServiceActivities {
 
   /**
    * KServe's Warning Events that mean the InferenceService will never serve as it is (spec §3.8, ISVC health):
-   * {@code ServerlessModeRejected} (KServe is not in RawDeployment mode) and {@code InternalError} other than a
-   * conflict. Only Events about this very object (its UID) count. Null when there is none.
+   * {@code ServerlessModeRejected} (KServe is not in RawDeployment mode): Failed. KServe's {@code InternalError} (other
+   * than a conflict) is reported too, but Degraded: KServe writes it for any failed reconcile, transient ones
+   * included, so it must never make a deployment count as terminally failed. Only Events about this very object (its
+   * UID) count. Null when there is none.
    */
   private ComponentHealth rejection(GenericKubernetesResource isvc) {
     String uid = isvc.getMetadata().getUid();
@@ -578,7 +580,7 @@ public class ServiceActivitiesImpl implements ServiceActivities {
             name + " was rejected: " + message + " (configure KServe to use RawDeployment mode)", DependencyType.DOWNSTREAM);
       }
       if ("InternalError".equals(e.getReason()) && !message.toLowerCase(java.util.Locale.ROOT).contains("conflict")) {
-        return ComponentHealth.of("InferenceService", AIMStatus.Failed, "InternalError", name + ": " + message, DependencyType.DOWNSTREAM);
+        return ComponentHealth.of("InferenceService", AIMStatus.Degraded, "InternalError", name + ": " + message, DependencyType.DOWNSTREAM);
       }
     }
     return null;
@@ -596,7 +598,10 @@ public class ServiceActivitiesImpl implements ServiceActivities {
           }
           GenericKubernetesResource isvc = kube.inferenceService(ref.namespace(), name).get();
           boolean owned = isvc != null && Owners.ownedBy(isvc, ref.uid());
-          return new aim.orchestrator.activity.InferenceServiceState(name, owned, owned && isReady(isvc));
+          boolean ready = owned && isReady(isvc);
+          ComponentHealth rejection = owned && !ready ? rejection(isvc) : null;
+          boolean rejected = rejection != null && rejection.state() == AIMStatus.Failed;
+          return new aim.orchestrator.activity.InferenceServiceState(name, owned, ready, rejected);
         });
   }
 
@@ -805,6 +810,20 @@ public class ServiceActivitiesImpl implements ServiceActivities {
             if (dedicated || !ready) {
               kube.client().resource(cache).delete();
               log.info("deleted AIMTemplateCache {}/{} ({})", ref.namespace(), cache.getMetadata().getName(), dedicated ? "dedicated" : "not ready");
+            }
+          }
+        });
+  }
+
+  @Override
+  public void deleteDedicatedTemplateCaches(ResourceRef ref) {
+    Kube.run(
+        () -> {
+          for (AIMTemplateCache cache :
+              kube.aim(AIMTemplateCache.class).inNamespace(ref.namespace()).withLabel(Aim.LABEL_SERVICE, ref.name()).list().getItems()) {
+            if (Owners.ownedBy(cache, ref.uid())) {
+              kube.client().resource(cache).delete();
+              log.info("deleted dedicated AIMTemplateCache {}/{}", ref.namespace(), cache.getMetadata().getName());
             }
           }
         });

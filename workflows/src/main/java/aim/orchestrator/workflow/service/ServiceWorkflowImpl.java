@@ -25,6 +25,12 @@ public class ServiceWorkflowImpl extends ReconcilingWorkflow implements ServiceW
    * log). Version {@code DEFAULT} leaves a Failed service's objects in place.
    */
   static final String COMPENSATE_TERMINAL_FAILURE = "compensate-terminal-failure";
+  /**
+   * Since this change only a KServe rejection of the service's own InferenceService counts as terminal, compensation
+   * keeps Shared caches, and the generation is halted before the steps run (failed steps are run again while halted
+   * instead of the stages redeploying).
+   */
+  static final String COMPENSATE_REJECTED_ONLY = "compensate-rejected-only";
 
   /** How long a generation must stay {@code Failed} before its deployment counts as failed terminally. */
   static final Duration TERMINAL_AFTER = Duration.ofSeconds(30);
@@ -41,6 +47,8 @@ public class ServiceWorkflowImpl extends ReconcilingWorkflow implements ServiceW
   /** The generation this run compensated, and the condition that records it until the status write succeeds. */
   private long compensatedGeneration = -1;
   private ConditionSpec unrecordedCompensation;
+  /** The cause of this run's compensation while some of its steps have not succeeded yet (null otherwise). */
+  private String outstandingCompensation;
 
   @Override
   protected void reconcile(Observation observation) {
@@ -92,6 +100,11 @@ public class ServiceWorkflowImpl extends ReconcilingWorkflow implements ServiceW
     if (compensatedGeneration != observation.generation()) {
       return false;
     }
+    if (outstandingCompensation != null) {
+      // Halted before its steps ran: run the ones that failed again (all are idempotent), never the stages.
+      finishCompensation(observation.generation(), outstandingCompensation);
+      return true;
+    }
     // Compensated in this run, but the Compensated condition did not reach the object yet: write it again.
     if (unrecordedCompensation != null && record(unrecordedCompensation)) {
       unrecordedCompensation = null;
@@ -132,9 +145,21 @@ public class ServiceWorkflowImpl extends ReconcilingWorkflow implements ServiceW
         // fixing the cause (a missing model, a gateway) lets the next pass go on without a spec change.
         return;
       }
+      boolean rejectedOnly = Workflow.getVersion(COMPENSATE_REJECTED_ONLY, Workflow.DEFAULT_VERSION, 1) >= 1;
+      if (rejectedOnly && !runtime.rejected()) {
+        // Failed elsewhere (a route, a model, a stale component of an earlier pass) while the InferenceService is
+        // only not Ready yet (loading, restarting): it may still serve, so nothing is rolled back.
+        return;
+      }
       ConditionSpec ready = readyCondition(outcome);
       String cause = ready == null ? "the deployment failed" : ready.reason() + ": " + ready.message();
       log.warn("{}: generation {} failed terminally ({}); compensating", ref, observation.generation(), cause);
+      if (rejectedOnly) {
+        // Halted first: should a step fail, the next loops run the steps again instead of redeploying.
+        compensatedGeneration = observation.generation();
+        finishCompensation(observation.generation(), cause);
+        return;
+      }
       // Detached: a cancellation of the workflow must not leave the compensation half done.
       Workflow.newDetachedCancellationScope(this::compensate).run();
       compensatedGeneration = observation.generation();
@@ -152,12 +177,43 @@ public class ServiceWorkflowImpl extends ReconcilingWorkflow implements ServiceW
     }
   }
 
-  /** The same steps as the teardown, in the same order. */
+  /** The same steps as the teardown, in the same order (as first released: not-Ready Shared caches too). */
   private void compensate() {
     service.deleteHttpRoute(ref);
     service.deleteInferenceService(ref);
     service.deleteTemplateCaches(ref);
     service.deleteDerivedTemplates(ref);
+  }
+
+  /**
+   * Runs the compensation steps (the teardown's, but only Dedicated caches: a Shared cache may serve other services)
+   * and, once all succeeded, records {@code Compensated}. A failed step leaves the compensation outstanding; the
+   * halted loop calls this again.
+   */
+  private void finishCompensation(long generation, String cause) {
+    try {
+      // Detached: a cancellation of the workflow must not leave the compensation half done.
+      Workflow.newDetachedCancellationScope(
+              () -> {
+                service.deleteHttpRoute(ref);
+                service.deleteInferenceService(ref);
+                service.deleteDedicatedTemplateCaches(ref);
+                service.deleteDerivedTemplates(ref);
+              })
+          .run();
+    } catch (ActivityFailure failure) {
+      outstandingCompensation = cause;
+      log.warn("{}: compensation step failed, running the steps again while halted: {}", ref, failure.getMessage());
+      return;
+    }
+    outstandingCompensation = null;
+    ConditionSpec compensated =
+        ConditionSpec.isTrue(
+            Aim.CONDITION_COMPENSATED,
+            Aim.REASON_TERMINAL_FAILURE,
+            "Generation " + generation + " failed terminally (" + cause + "); removed its HTTPRoute, InferenceService, "
+                + "Dedicated template caches and derived templates. Change the spec to deploy again.");
+    unrecordedCompensation = record(compensated) ? null : compensated;
   }
 
   private boolean record(ConditionSpec compensated) {

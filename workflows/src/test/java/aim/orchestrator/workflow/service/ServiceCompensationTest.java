@@ -106,7 +106,7 @@ class ServiceCompensationTest {
     when(service.resolveTemplate(any(), any())).thenReturn(ready("Template", TEMPLATE, null));
     when(service.ensureTemplateCache(any(), any())).thenReturn(ready("Cache", CACHE, null));
     when(service.applyHttpRoute(any(), any())).thenReturn(StageResult.none());
-    when(service.inferenceServiceState(any())).thenReturn(new InferenceServiceState(ISVC, true, false));
+    when(service.inferenceServiceState(any())).thenReturn(new InferenceServiceState(ISVC, true, false, true));
   }
 
   @Test
@@ -125,7 +125,7 @@ class ServiceCompensationTest {
     order.verify(service).inferenceServiceState(SVC);
     order.verify(service).deleteHttpRoute(SVC);
     order.verify(service).deleteInferenceService(SVC);
-    order.verify(service).deleteTemplateCaches(SVC);
+    order.verify(service).deleteDedicatedTemplateCaches(SVC);
     order.verify(service).deleteDerivedTemplates(SVC);
     verify(resources, never()).removeFinalizer(any(), any());
 
@@ -222,6 +222,22 @@ class ServiceCompensationTest {
   }
 
   @Test
+  void aFailedServiceWhoseInferenceServiceIsOnlyNotReadyIsNeverRolledBack(TestWorkflowEnvironment env) {
+    // Failed because of the route, while the InferenceService restarts (not Ready) without KServe rejecting it.
+    when(service.applyInferenceService(any(), any(), any(), any())).thenReturn(REJECTED);
+    when(service.inferenceServiceState(any())).thenReturn(new InferenceServiceState(ISVC, true, false, false));
+    env.start();
+    start(env);
+    env.sleep(Duration.ofMinutes(3));
+
+    assertThat(last().status()).isEqualTo("Failed");
+    verify(service, atLeastOnce()).inferenceServiceState(SVC);
+    verify(service, never()).deleteInferenceService(any());
+    verify(service, never()).deleteDedicatedTemplateCaches(any());
+    assertThat(condition(last(), Aim.CONDITION_COMPENSATED)).isNull();
+  }
+
+  @Test
   void aCompensationStepThatKeepsFailingIsRunAgainFromTheStartUntilItCompletes(TestWorkflowEnvironment env) {
     when(service.applyInferenceService(any(), any(), any(), any())).thenReturn(REJECTED);
     // Four attempts (the whole retry policy) fail, as when the API server is down or the worker dies each time.
@@ -231,16 +247,21 @@ class ServiceCompensationTest {
         .doThrow(ApplicationFailure.newFailure("Code: 503", "Infrastructure"))
         .doNothing()
         .when(service)
-        .deleteTemplateCaches(any());
+        .deleteDedicatedTemplateCaches(any());
     env.start();
     start(env);
     env.sleep(Duration.ofMinutes(3));
 
-    // The first round stopped at the caches; the second ran every (idempotent) step again and finished.
+    // The first round stopped at the caches; the second ran every (idempotent) step again and finished. Meanwhile
+    // the generation was halted: the stages never applied the InferenceService again.
     verify(service, times(2)).deleteHttpRoute(SVC);
     verify(service, times(2)).deleteInferenceService(SVC);
-    verify(service, times(5)).deleteTemplateCaches(SVC);
+    verify(service, times(5)).deleteDedicatedTemplateCaches(SVC);
     verify(service, times(1)).deleteDerivedTemplates(SVC);
+    verify(service, never()).deleteTemplateCaches(any());
+    org.mockito.InOrder order = org.mockito.Mockito.inOrder(service);
+    order.verify(service).deleteInferenceService(SVC);
+    order.verify(service, never()).applyInferenceService(any(), any(), any(), any());
     assertThat(condition(last(), Aim.CONDITION_COMPENSATED).status()).isEqualTo("True");
     assertThat(last().status()).isEqualTo("Failed");
   }

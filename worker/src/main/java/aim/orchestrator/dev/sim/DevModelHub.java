@@ -41,6 +41,8 @@ public final class DevModelHub implements AutoCloseable {
   private final HttpServer server;
   private final Map<String, Map<String, byte[]>> repos = new ConcurrentHashMap<>();
   private final java.util.List<java.nio.file.Path> folders = new java.util.concurrent.CopyOnWriteArrayList<>();
+  /** {@code <org>/<name>}, each part a Hub-style name: no empty, {@code .} or {@code ..} part, nothing hidden. */
+  private static final Pattern REPO_ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]*/[A-Za-z0-9][A-Za-z0-9._-]*");
   private volatile long bytesPerSecond;
 
   private DevModelHub(HttpServer server) {
@@ -80,7 +82,7 @@ public final class DevModelHub implements AutoCloseable {
 
   /** Adds a repository of synthetic files (the same on every call); returns them, path → content. */
   public Map<String, byte[]> add(String repo) {
-    if (!repo.matches("[^/]+/[^/]+")) {
+    if (!REPO_ID.matcher(repo).matches()) {
       throw new IllegalArgumentException("a repository id is <org>/<name>, not " + repo);
     }
     return repos.computeIfAbsent(repo, DevModelHub::synthesize);
@@ -102,7 +104,9 @@ public final class DevModelHub implements AutoCloseable {
     }
     for (java.nio.file.Path root : folders) {
       java.nio.file.Path dir = root.resolve(repo).normalize();
-      if (dir.startsWith(root) && repo.matches("[^/]+/[^/]+") && java.nio.file.Files.isDirectory(dir)) {
+      if (REPO_ID.matcher(repo).matches()
+          && root.equals(dir.getParent().getParent())
+          && java.nio.file.Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
         return readFolder(dir);
       }
     }
@@ -117,7 +121,9 @@ public final class DevModelHub implements AutoCloseable {
   private static Map<String, byte[]> readFolder(java.nio.file.Path dir) {
     Map<String, byte[]> files = new java.util.TreeMap<>();
     try (var walk = java.nio.file.Files.walk(dir)) {
-      for (java.nio.file.Path file : walk.filter(java.nio.file.Files::isRegularFile).toList()) {
+      // Regular files only, links not followed: nothing outside the repository's folder is served.
+      for (java.nio.file.Path file :
+          walk.filter(f -> java.nio.file.Files.isRegularFile(f, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
         files.put(dir.relativize(file).toString().replace('\\', '/'), java.nio.file.Files.readAllBytes(file));
       }
     } catch (IOException e) {

@@ -19,7 +19,8 @@ import java.util.Map;
  *
  * <p>Each {@code {expression}} is a Kubernetes-style JSONPath expression (as in {@code kubectl -o jsonpath}: a
  * leading {@code .} stands for the root) evaluated with Jayway JsonPath against the AIMService as the API server
- * serves it ({@code metadata}, {@code spec}, {@code status}). An expression must select exactly one scalar value.
+ * serves it ({@code metadata}, {@code spec} without {@code spec.env}, whose inline values may be credentials,
+ * {@code status}). An expression must select exactly one scalar value.
  * Values taken from {@code .metadata.annotations} are inserted as they are (so an annotation may contribute several
  * segments); every other value is made an RFC 1123 label first. The result is then split on {@code /} and every
  * non-empty segment made RFC 1123 (lower case, anything but {@code [a-z0-9-]} becomes {@code -}, trimmed, at most 63
@@ -59,7 +60,13 @@ public final class PathTemplate {
 
   /** Renders {@code template} for {@code svc}; throws {@link InvalidPathTemplateException}. */
   public static String render(String template, AIMService svc) {
-    DocumentContext document = JsonPath.using(JSONPATH).parse(JSON.convertValue(svc, Map.class));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> tree = JSON.convertValue(svc, Map.class);
+    // Inline env values may be credentials: a path must not carry them into a route, the status or workflow history.
+    if (tree.get("spec") instanceof Map<?, ?> spec) {
+      ((Map<String, Object>) spec).remove("env");
+    }
+    DocumentContext document = JsonPath.using(JSONPATH).parse(tree);
     StringBuilder raw = new StringBuilder();
     int i = 0;
     while (i < template.length()) {
@@ -157,7 +164,7 @@ public final class PathTemplate {
     String inserted = annotation ? text : DerivedNames.rfc1123(text);
     if (DerivedNames.rfc1123(inserted.replace('/', '-')).isEmpty()) {
       throw new InvalidPathTemplateException(
-          shown, "path template expression " + shown + " selects \"" + text + "\", which leaves no path segment (RFC 1123: [a-z0-9-])");
+          shown, "path template expression " + shown + " selects a value that leaves no path segment (RFC 1123: [a-z0-9-])");
     }
     return inserted;
   }

@@ -47,7 +47,7 @@ class PathTemplateTest {
         "/{.metadata.labels[\"app.kubernetes.io/name\"]}            | /chat",
         "/{.metadata.annotations['example.com/route']}              | /chat/v2",
         "/{.spec.model.name}/{.spec.replicas}                       | /qwen3-32b/2",
-        "/{.spec.env[?(@.name == 'TEAM_ROUTE')].value}/{.metadata.name} | /inference/qwen3-chat",
+        "/{.spec.replicas}/{.metadata.name}                         | /2/qwen3-chat",
         "/{$.metadata.namespace}//{.metadata.uid}/                  | /ml-team/0b8c1f52-3d7e-4d55-9b61-1f1c2a0e7a11",
         "Models/{ .metadata.name }                                  | /models/qwen3-chat",
       })
@@ -71,9 +71,12 @@ class PathTemplateTest {
         "/{.metadata.name                             | {.metadata.name               | no closing",
         // not one scalar value
         "/{.metadata}                                 | {.metadata}                   | an object",
-        "/{.spec.env}                                 | {.spec.env}                   | a list",
-        "/{.spec.env[*].name}                         | {.spec.env[*].name}           | selects 2 values",
-        "/{.spec.env[?(@.name == 'NONE')].value}      | {.spec.env[?(@.name == 'NONE')].value} | selects 0 values",
+        "/{.metadata.labels}                          | {.metadata.labels}            | an object",
+        "/{.metadata.labels[*]}                       | {.metadata.labels[*]}         | selects 3 values",
+        "/{.metadata.labels[?(@ == 'none')]}          | {.metadata.labels[?(@ == 'none')]} | selects 0 values",
+        // inline env values may be credentials: hidden from path templates
+        "/{.spec.env}                                 | {.spec.env}                   | selects nothing",
+        "/{.spec.env[0].value}                        | {.spec.env[0].value}          | selects nothing",
         // a value that leaves no segment
         "/x/{.metadata.labels.empty}                  | {.metadata.labels.empty}      | leaves no path segment",
       })

@@ -298,9 +298,18 @@ public abstract class ReconcilingWorkflow {
     wakeUp = true;
   }
 
+  /**
+   * What the {@code status} query answers. During a pass, the stages it has not reached yet show their health from
+   * the previous pass, as the written status does, so a reader never sees the steps vanish and come back.
+   */
   private ResourceView view() {
-    return new ResourceView(
-        ref, displayStatus, List.copyOf(components.values()), observedGeneration, phase, passes);
+    Map<String, ComponentHealth> shown = new LinkedHashMap<>(components);
+    if (!completed) {
+      for (var e : previousComponents.entrySet()) {
+        shown.putIfAbsent(e.getKey(), e.getValue());
+      }
+    }
+    return new ResourceView(ref, displayStatus, List.copyOf(shown.values()), observedGeneration, phase, passes);
   }
 
   private boolean pass(Observation obs) {

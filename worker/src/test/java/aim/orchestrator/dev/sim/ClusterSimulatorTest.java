@@ -29,6 +29,25 @@ class ClusterSimulatorTest {
 
   static KubernetesClient client;
 
+  /**
+   * fabric8 7.8's mock server can block its only event loop for several seconds while a closed watch winds down
+   * (WatchEventsListener.onClosed waits for its send executor; fabric8io/kubernetes-client#7857 and #7858 change
+   * that code upstream). Stopping a simulator closes its watches, so the next request may wait that long: this
+   * class's client waits 60 s instead of the default 10 s before calling a request failed.
+   */
+  @org.junit.jupiter.api.BeforeAll
+  static void patientClient() {
+    client =
+        new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(new io.fabric8.kubernetes.client.ConfigBuilder(client.getConfiguration()).withRequestTimeout(60_000).build())
+            .build();
+  }
+
+  @org.junit.jupiter.api.AfterAll
+  static void closeClient() {
+    client.close();
+  }
+
   /** The defaults minus the dev gateway, whose fixed port a unit test should not take. */
   private static SimulatorOptions defaultsWithoutGateway() {
     return SimulatorOptions.defaults().withGatewayPort(SimulatorOptions.GATEWAY_DISABLED);

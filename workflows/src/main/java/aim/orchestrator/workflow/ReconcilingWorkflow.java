@@ -303,13 +303,22 @@ public abstract class ReconcilingWorkflow {
    * the previous pass, as the written status does, so a reader never sees the steps vanish and come back.
    */
   private ResourceView view() {
-    Map<String, ComponentHealth> shown = new LinkedHashMap<>(components);
-    if (!completed) {
+    return new ResourceView(
+        ref, displayStatus, List.copyOf(withLastKnownHealth(completed).values()), observedGeneration, phase, passes);
+  }
+
+  /**
+   * This pass's components; unless the pass is complete, followed by the stages it has not reached yet with their
+   * health from the previous pass (what the written status and the {@code status} query both show).
+   */
+  private Map<String, ComponentHealth> withLastKnownHealth(boolean passComplete) {
+    Map<String, ComponentHealth> merged = new LinkedHashMap<>(components);
+    if (!passComplete) {
       for (var e : previousComponents.entrySet()) {
-        shown.putIfAbsent(e.getKey(), e.getValue());
+        merged.putIfAbsent(e.getKey(), e.getValue());
       }
     }
-    return new ResourceView(ref, displayStatus, List.copyOf(shown.values()), observedGeneration, phase, passes);
+    return merged;
   }
 
   private boolean pass(Observation obs) {
@@ -404,13 +413,8 @@ public abstract class ReconcilingWorkflow {
 
   /** Writes status when it differs from the last write of this run. */
   private void write(boolean passComplete) {
-    Map<String, ComponentHealth> merged = new LinkedHashMap<>(components);
-    if (!passComplete) {
-      // Later stages keep their last known health until this pass reaches them.
-      for (var e : previousComponents.entrySet()) {
-        merged.putIfAbsent(e.getKey(), e.getValue());
-      }
-    }
+    // Later stages keep their last known health until this pass reaches them.
+    Map<String, ComponentHealth> merged = withLastKnownHealth(passComplete);
     Evaluation e = StatusEngine.evaluate(merged.values());
     lastEvaluation = e;
     AIMStatus root = e.status();

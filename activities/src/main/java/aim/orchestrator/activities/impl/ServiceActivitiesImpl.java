@@ -801,29 +801,25 @@ public class ServiceActivitiesImpl implements ServiceActivities {
 
   @Override
   public void deleteTemplateCaches(ResourceRef ref) {
+    deleteCaches(ref, false);
+  }
+
+  @Override
+  public void deleteDedicatedTemplateCaches(ResourceRef ref) {
+    deleteCaches(ref, true);
+  }
+
+  /** Deletes the service's Dedicated caches and, unless {@code dedicatedOnly}, its Shared caches that are not Ready. */
+  private void deleteCaches(ResourceRef ref, boolean dedicatedOnly) {
     Kube.run(
         () -> {
           for (AIMTemplateCache cache :
               kube.aim(AIMTemplateCache.class).inNamespace(ref.namespace()).withLabel(Aim.LABEL_SERVICE, ref.name()).list().getItems()) {
             boolean dedicated = Owners.ownedBy(cache, ref.uid());
             boolean ready = cache.getStatus() != null && cache.getStatus().status == ResourceStatusValue.Ready;
-            if (dedicated || !ready) {
+            if (dedicated || (!dedicatedOnly && !ready)) {
               kube.client().resource(cache).delete();
               log.info("deleted AIMTemplateCache {}/{} ({})", ref.namespace(), cache.getMetadata().getName(), dedicated ? "dedicated" : "not ready");
-            }
-          }
-        });
-  }
-
-  @Override
-  public void deleteDedicatedTemplateCaches(ResourceRef ref) {
-    Kube.run(
-        () -> {
-          for (AIMTemplateCache cache :
-              kube.aim(AIMTemplateCache.class).inNamespace(ref.namespace()).withLabel(Aim.LABEL_SERVICE, ref.name()).list().getItems()) {
-            if (Owners.ownedBy(cache, ref.uid())) {
-              kube.client().resource(cache).delete();
-              log.info("deleted dedicated AIMTemplateCache {}/{}", ref.namespace(), cache.getMetadata().getName());
             }
           }
         });

@@ -157,11 +157,12 @@ public final class DevModelHub implements AutoCloseable {
       }
       Matcher resolve = RESOLVE.matcher(path);
       if (resolve.matches()) {
-        if (!holds(resolve.group(1))) {
+        Map<String, byte[]> files = files(resolve.group(1));
+        if (files.isEmpty()) {
           repositoryNotFound(exchange);
           return;
         }
-        byte[] content = files(resolve.group(1)).get(resolve.group(3));
+        byte[] content = files.get(resolve.group(3));
         if (content == null) {
           exchange.getResponseHeaders().add("X-Error-Code", "EntryNotFound");
           send(exchange, 404, "Entry not found".getBytes(StandardCharsets.UTF_8));
@@ -175,7 +176,8 @@ public final class DevModelHub implements AutoCloseable {
   }
 
   private void modelInfo(HttpExchange exchange, String repo) throws IOException {
-    if (!holds(repo)) {
+    Map<String, byte[]> files = files(repo);
+    if (files.isEmpty()) {
       repositoryNotFound(exchange);
       return;
     }
@@ -183,7 +185,7 @@ public final class DevModelHub implements AutoCloseable {
     body.put("id", repo);
     body.put("sha", commit(repo));
     ArrayNode siblings = body.putArray("siblings");
-    for (var e : files(repo).entrySet()) {
+    for (var e : files.entrySet()) {
       ObjectNode s = siblings.addObject();
       s.put("rfilename", e.getKey());
       s.put("size", e.getValue().length);

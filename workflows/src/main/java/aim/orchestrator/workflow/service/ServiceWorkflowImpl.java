@@ -161,7 +161,7 @@ public class ServiceWorkflowImpl extends ReconcilingWorkflow implements ServiceW
         return;
       }
       // Detached: a cancellation of the workflow must not leave the compensation half done.
-      Workflow.newDetachedCancellationScope(this::compensate).run();
+      Workflow.newDetachedCancellationScope(() -> compensate(false)).run();
       compensatedGeneration = observation.generation();
       ConditionSpec compensated =
           ConditionSpec.isTrue(
@@ -177,11 +177,18 @@ public class ServiceWorkflowImpl extends ReconcilingWorkflow implements ServiceW
     }
   }
 
-  /** The same steps as the teardown, in the same order (as first released: not-Ready Shared caches too). */
-  private void compensate() {
+  /**
+   * The teardown's steps in its order; caches: only Dedicated ones, or (as first released, before change {@link
+   * #COMPENSATE_REJECTED_ONLY}) the not-Ready Shared ones too.
+   */
+  private void compensate(boolean dedicatedCachesOnly) {
     service.deleteHttpRoute(ref);
     service.deleteInferenceService(ref);
-    service.deleteTemplateCaches(ref);
+    if (dedicatedCachesOnly) {
+      service.deleteDedicatedTemplateCaches(ref);
+    } else {
+      service.deleteTemplateCaches(ref);
+    }
     service.deleteDerivedTemplates(ref);
   }
 
@@ -193,14 +200,7 @@ public class ServiceWorkflowImpl extends ReconcilingWorkflow implements ServiceW
   private void finishCompensation(long generation, String cause) {
     try {
       // Detached: a cancellation of the workflow must not leave the compensation half done.
-      Workflow.newDetachedCancellationScope(
-              () -> {
-                service.deleteHttpRoute(ref);
-                service.deleteInferenceService(ref);
-                service.deleteDedicatedTemplateCaches(ref);
-                service.deleteDerivedTemplates(ref);
-              })
-          .run();
+      Workflow.newDetachedCancellationScope(() -> compensate(true)).run();
     } catch (ActivityFailure failure) {
       outstandingCompensation = cause;
       log.warn("{}: compensation step failed, running the steps again while halted: {}", ref, failure.getMessage());
